@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+// One zod shape per concern. Services compose the blocks they need:
+//   z.object({ ...logBlock, ...postgresBlock, ...kafkaBlock })
+// Every key is the environment variable's name; the comment says why it exists.
+
+const port = z.coerce.number().int().min(0).max(65535);
+const url = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
+const secret = z.string().min(1);
+
+export const logBlock = {
+  /** pino level; `debug` shows per-message detail, never secrets. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+
+export const postgresBlock = {
+  /** PostgreSQL connection string for integrations, outbound_messages, spool and the rest. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }),
+  /** Upper bound of pooled connections per process. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+};
+
+export const kafkaBlock = {
+  /** Comma-separated host:port list of Kafka bootstrap brokers. */
+  KAFKA_BROKERS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port'))
+        .min(1, 'needs at least one host:port'),
+    ),
+  /** Client id shown in broker logs and quotas; one per deployment is enough. */
+  KAFKA_CLIENT_ID: z.string().min(1).default('omnistream'),
+};
+
+export const metaBlock = {
+  /** App Secret: key of the X-Hub-Signature-256 HMAC and of appsecret_proof. */
+  META_APP_SECRET: secret,
+  /** Shared secret echoed by Meta in the webhook verification challenge. */
+  META_VERIFY_TOKEN: secret,
+  /** Fallback system-user token when no active integration row exists. */
+  META_ACCESS_TOKEN: secret.optional(),
+  /** Fallback WhatsApp phone number id when no active integration row exists. */
+  META_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'must be a numeric phone number id').optional(),
+  /** Graph API base URL including the version; tests point it at meta-sim. */
+  META_API_URL: url.default('https://graph.facebook.com/v21.0'),
+};
+
+export const instagramBlock = {
+  /** Instagram Login app id (OAuth onboarding). */
+  INSTAGRAM_APP_ID: z.string().regex(/^\d+$/, 'must be a numeric app id').optional(),
+  /** Instagram Login app secret: signs Instagram webhooks and OAuth exchanges. */
+  INSTAGRAM_APP_SECRET: secret.optional(),
+  /** Instagram Graph host including the version (Instagram Login sends go here). */
+  INSTAGRAM_API_URL: url.default('https://graph.instagram.com/v21.0'),
+};
+
+export const messengerBlock = {
+  /** Facebook Login for Business configuration id used by Messenger onboarding. */
+  MESSENGER_LOGIN_CONFIG_ID: z.string().regex(/^\d+$/, 'must be a numeric configuration id').optional(),
+};
+
+export const integrationsBlock = {
+  /** How often every service re-reads the integrations table to pick up rotated tokens. */
+  INTEGRATIONS_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+};
+
+export const cryptoBlock = {
+  /**
+   * Token encryption keys as `id:base64key` pairs, comma-separated, newest first: the first key
+   * encrypts, every listed key decrypts. Each key is 32 random bytes (`openssl rand -base64 32`).
+   */
+  TOKEN_ENCRYPTION_KEYS: z.string().transform((s, ctx) => {
+    const keys: { id: string; key: Buffer }[] = [];
+    for (const part of s
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const idx = part.indexOf(':');
+      const id = idx > 0 ? part.slice(0, idx) : '';
+      const raw = idx > 0 ? part.slice(idx + 1) : '';
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'each entry must be id:base64key with an id of [A-Za-z0-9_-]',
+        });
+        return z.NEVER;
+      }
+      const key = Buffer.from(raw, 'base64');
+      if (key.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: `key "${id}" must be 32 bytes, base64-encoded` });
+        return z.NEVER;
+      }
+      if (keys.some((k) => k.id === id)) {
+        ctx.addIssue({ code: 'custom', message: `key id "${id}" is listed twice` });
+        return z.NEVER;
+      }
+      keys.push({ id, key });
+    }
+    if (keys.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'needs at least one id:base64key entry' });
+      return z.NEVER;
+    }
+    return keys;
+  }),
+};
+
+export const webhookIngestorHttpBlock = {
+  /** Port of the webhook-ingestor (Meta's callback URL is proxied here). */
+  WEBHOOK_INGESTOR_PORT: port.default(3000),
+};
+
+export const apiGatewayHttpBlock = {
+  /** Port of the admin REST API and OAuth callbacks. */
+  API_GATEWAY_PORT: port.default(3001),
+};
+
+/** Host to bind HTTP servers to; 0.0.0.0 in containers, 127.0.0.1 for a local-only dev box. */
+export const httpHostBlock = {
+  HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+};

@@ -1,0 +1,38 @@
+// `pnpm migrate`: applies migrations/ to DATABASE_URL and exits non-zero on any problem.
+import { ConfigError, loadConfig, logBlock, postgresBlock, readEnv, z } from '@omnistream/config';
+import { createLogger } from '@omnistream/logger';
+import { runMigrations } from './migrations.ts';
+import { defaultMigrationsDir } from './migrations-dir.ts';
+import { createPool } from './pool.ts';
+
+const schema = z.object({ ...logBlock, ...postgresBlock });
+
+async function main(): Promise<number> {
+  let config: z.output<typeof schema>;
+  try {
+    config = loadConfig(schema, readEnv());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 2;
+    }
+    throw err;
+  }
+  const logger = createLogger({ name: 'migrate', level: config.LOG_LEVEL });
+  const pool = createPool({ connectionString: config.DATABASE_URL, max: 1, logger, applicationName: 'omnistream-migrate' });
+  try {
+    const status = await runMigrations({ pool, dir: defaultMigrationsDir, logger });
+    logger.info(
+      { applied: status.pending.map((m) => m.name), total: status.applied.length },
+      status.pending.length ? 'migrations applied' : 'database already up to date',
+    );
+    return 0;
+  } catch (err) {
+    logger.error({ err }, 'migration failed');
+    return 1;
+  } finally {
+    await pool.end();
+  }
+}
+
+process.exitCode = await main();
