@@ -1,10 +1,17 @@
 export {
-  type MigrationFile,
   MigrationError,
+  type MigrationFile,
   type MigrationStatus,
   pendingMigrations,
   readMigrationFiles,
   runMigrations,
 } from './migrations.ts';
 export { defaultMigrationsDir } from './migrations-dir.ts';
-export { type CreatePoolOptions, createPool, type Pool, type PoolClient, type Queryable, withTransaction } from './pool.ts';
+export {
+  type CreatePoolOptions,
+  createPool,
+  type Pool,
+  type PoolClient,
+  type Queryable,
+  withTransaction,
+} from './pool.ts';

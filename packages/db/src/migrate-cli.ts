@@ -19,7 +19,12 @@ async function main(): Promise<number> {
     throw err;
   }
   const logger = createLogger({ name: 'migrate', level: config.LOG_LEVEL });
-  const pool = createPool({ connectionString: config.DATABASE_URL, max: 1, logger, applicationName: 'omnistream-migrate' });
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    max: 1,
+    logger,
+    applicationName: 'omnistream-migrate',
+  });
   try {
     const status = await runMigrations({ pool, dir: defaultMigrationsDir, logger });
     logger.info(

@@ -3,9 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@omnistream/logger';
 import { useTestDatabase } from '@omnistream/testing';
-import pg from 'pg';
+import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createPool, defaultMigrationsDir, MigrationError, pendingMigrations, readMigrationFiles, runMigrations } from './index.ts';
+import {
+  createPool,
+  defaultMigrationsDir,
+  MigrationError,
+  pendingMigrations,
+  readMigrationFiles,
+  runMigrations,
+} from './index.ts';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 
@@ -40,7 +47,9 @@ describe('migration runner (real PostgreSQL)', () => {
       const status = await runMigrations({ pool: scratch.pool, dir: defaultMigrationsDir, logger });
       const files = readdirSync(defaultMigrationsDir).filter((f) => f.endsWith('.sql'));
       expect(status.pending.map((m) => m.name)).toEqual(files.sort());
-      const { rows } = await scratch.pool.query('SELECT name, checksum FROM schema_migrations ORDER BY version');
+      const { rows } = await scratch.pool.query(
+        'SELECT name, checksum FROM schema_migrations ORDER BY version',
+      );
       expect(rows.map((r) => r.name)).toEqual(files.sort());
       expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
       const { rows: tables } = await scratch.pool.query(`SELECT to_regclass('integrations') AS t`);
@@ -95,12 +104,16 @@ describe('migration runner (real PostgreSQL)', () => {
       '002_broken.sql': 'CREATE TABLE half (id int); SELECT * FROM no_such_table;',
     });
     try {
-      await expect(runMigrations({ pool: scratch.pool, dir, logger })).rejects.toThrow(/002_broken\.sql failed and was rolled back/);
+      await expect(runMigrations({ pool: scratch.pool, dir, logger })).rejects.toThrow(
+        /002_broken\.sql failed and was rolled back/,
+      );
       const { rows } = await scratch.pool.query(
         `SELECT to_regclass('ok') AS ok, to_regclass('half') AS half, (SELECT count(*)::int FROM schema_migrations) AS n`,
       );
       expect(rows[0]).toEqual({ ok: 'ok', half: null, n: 1 });
-      expect((await pendingMigrations({ pool: scratch.pool, dir })).map((m) => m.name)).toEqual(['002_broken.sql']);
+      expect((await pendingMigrations({ pool: scratch.pool, dir })).map((m) => m.name)).toEqual([
+        '002_broken.sql',
+      ]);
     } finally {
       await scratch.drop();
     }
@@ -110,14 +123,16 @@ describe('migration runner (real PostgreSQL)', () => {
     await expect(readMigrationFiles(scratchDir({ 'create_things.sql': 'SELECT 1' }))).rejects.toThrow(
       /must look like 001_description\.sql/,
     );
-    await expect(readMigrationFiles(scratchDir({ '001_a.sql': 'SELECT 1', '001_b.sql': 'SELECT 2' }))).rejects.toThrow(
-      /share the number 1/,
-    );
+    await expect(
+      readMigrationFiles(scratchDir({ '001_a.sql': 'SELECT 1', '001_b.sql': 'SELECT 2' })),
+    ).rejects.toThrow(/share the number 1/);
   });
 
   it('the template database every test file gets is fully migrated', async () => {
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM schema_migrations');
     expect(rows[0].n).toBe(readdirSync(defaultMigrationsDir).filter((f) => f.endsWith('.sql')).length);
-    expect(readFileSync(join(defaultMigrationsDir, '001_integrations.sql'), 'utf8')).toContain('CREATE TABLE integrations');
+    expect(readFileSync(join(defaultMigrationsDir, '001_integrations.sql'), 'utf8')).toContain(
+      'CREATE TABLE integrations',
+    );
   });
 });

@@ -91,14 +91,20 @@ function compare(files: MigrationFile[], rows: AppliedRow[]): MigrationStatus {
  * schema_migrations with its checksum. Re-running is a no-op; an applied file that changed is an
  * error. A session advisory lock serialises concurrent runners.
  */
-export async function runMigrations(options: { pool: Pool; dir: string; logger: Logger }): Promise<MigrationStatus> {
+export async function runMigrations(options: {
+  pool: Pool;
+  dir: string;
+  logger: Logger;
+}): Promise<MigrationStatus> {
   const files = await readMigrationFiles(options.dir);
   const client = await options.pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
     try {
       await ensureTable(client);
-      const { rows } = await client.query<AppliedRow>('SELECT version, name, checksum FROM schema_migrations');
+      const { rows } = await client.query<AppliedRow>(
+        'SELECT version, name, checksum FROM schema_migrations',
+      );
       const status = compare(files, rows);
       for (const file of status.pending) {
         await client.query('BEGIN');
@@ -112,9 +118,12 @@ export async function runMigrations(options: { pool: Pool; dir: string; logger: 
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK').catch(() => undefined);
-          throw new MigrationError(`migration ${file.name} failed and was rolled back: ${(err as Error).message}`, {
-            cause: err,
-          });
+          throw new MigrationError(
+            `migration ${file.name} failed and was rolled back: ${(err as Error).message}`,
+            {
+              cause: err,
+            },
+          );
         }
         options.logger.info({ migration: file.name }, 'migration applied');
       }
@@ -133,11 +142,11 @@ export async function runMigrations(options: { pool: Pool; dir: string; logger: 
  */
 export async function pendingMigrations(options: { pool: Pool; dir: string }): Promise<MigrationFile[]> {
   const files = await readMigrationFiles(options.dir);
-  const { rows } = await options.pool.query<AppliedRow>(
-    `SELECT version, name, checksum FROM schema_migrations`,
-  ).catch((err: { code?: string }) => {
-    if (err.code === '42P01') return { rows: [] as AppliedRow[] };
-    throw err;
-  });
+  const { rows } = await options.pool
+    .query<AppliedRow>(`SELECT version, name, checksum FROM schema_migrations`)
+    .catch((err: { code?: string }) => {
+      if (err.code === '42P01') return { rows: [] as AppliedRow[] };
+      throw err;
+    });
   return compare(files, rows).pending;
 }

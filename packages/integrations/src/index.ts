@@ -1,0 +1,31 @@
+export {
+  accountIdOf,
+  type Channel,
+  type Integration,
+  type IntegrationStatus,
+  type TokenType,
+} from './integration.ts';
+export {
+  type ActiveIntegrationToken,
+  createIntegrationsRepository,
+  IntegrationConflictError,
+  type IntegrationPatch,
+  type IntegrationsRepository,
+  type ListIntegrationsQuery,
+  type NewIntegration,
+} from './integrations.repository.ts';
+export {
+  createTokenCipher,
+  type EncryptedToken,
+  type EncryptionKey,
+  type TokenCipher,
+  TokenDecryptionError,
+  tokenLast4,
+} from './token-cipher.ts';
+export {
+  createTokenProvider,
+  ENV_FALLBACK_INTEGRATION_ID,
+  type ResolvedToken,
+  type TokenProvider,
+  type TokenProviderOptions,
+} from './token-provider.ts';

@@ -1,0 +1,33 @@
+export type Channel = 'whatsapp' | 'instagram' | 'messenger';
+export type IntegrationStatus = 'active' | 'disabled';
+export type TokenType = 'system_user' | 'page' | 'user' | 'instagram_user' | 'business_integration';
+
+/** An integration as every caller outside the token path sees it: never the token itself. */
+export interface Integration {
+  id: string;
+  channel: Channel;
+  name: string | null;
+  phoneNumberId: string | null;
+  wabaId: string | null;
+  pageId: string | null;
+  igUserId: string | null;
+  businessManagerId: string | null;
+  tokenLast4: string;
+  tokenType: TokenType;
+  tokenKeyId: string;
+  tokenExpiresAt: Date | null;
+  status: IntegrationStatus;
+  needsReauth: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  rotatedAt: Date | null;
+}
+
+/** The id Meta routes this integration's webhooks and sends by. */
+export function accountIdOf(
+  i: Pick<Integration, 'channel' | 'phoneNumberId' | 'pageId' | 'igUserId'>,
+): string {
+  const id = i.channel === 'whatsapp' ? i.phoneNumberId : i.channel === 'messenger' ? i.pageId : i.igUserId;
+  if (!id) throw new Error(`integration has no ${i.channel} account id`);
+  return id;
+}

@@ -1,0 +1,284 @@
+import type { Pool, Queryable } from '@omnistream/db';
+import type { Channel, Integration, IntegrationStatus, TokenType } from './integration.ts';
+import { type TokenCipher, tokenLast4 } from './token-cipher.ts';
+
+export interface NewIntegration {
+  channel: Channel;
+  name?: string | null;
+  phoneNumberId?: string | null;
+  wabaId?: string | null;
+  pageId?: string | null;
+  igUserId?: string | null;
+  businessManagerId?: string | null;
+  token: string;
+  tokenType?: TokenType;
+  tokenExpiresAt?: Date | null;
+}
+
+export interface IntegrationPatch {
+  name?: string | null;
+  wabaId?: string | null;
+  businessManagerId?: string | null;
+  status?: IntegrationStatus;
+  needsReauth?: boolean;
+}
+
+export interface ListIntegrationsQuery {
+  channel?: Channel;
+  status?: IntegrationStatus;
+  limit?: number;
+  /** Opaque cursor from a previous page's nextCursor. */
+  cursor?: string | null;
+}
+
+export interface ActiveIntegrationToken {
+  integration: Integration;
+  token: string;
+}
+
+/** A second active integration for the same channel and account. */
+export class IntegrationConflictError extends Error {
+  override name = 'IntegrationConflictError';
+}
+
+interface Row {
+  id: string;
+  channel: Channel;
+  name: string | null;
+  phone_number_id: string | null;
+  waba_id: string | null;
+  page_id: string | null;
+  ig_user_id: string | null;
+  business_manager_id: string | null;
+  token_ciphertext: string;
+  token_key_id: string;
+  token_last4: string;
+  token_type: TokenType;
+  token_expires_at: Date | null;
+  status: IntegrationStatus;
+  needs_reauth: boolean;
+  created_at: Date;
+  updated_at: Date;
+  rotated_at: Date | null;
+}
+
+function toIntegration(r: Row): Integration {
+  return {
+    id: r.id,
+    channel: r.channel,
+    name: r.name,
+    phoneNumberId: r.phone_number_id,
+    wabaId: r.waba_id,
+    pageId: r.page_id,
+    igUserId: r.ig_user_id,
+    businessManagerId: r.business_manager_id,
+    tokenLast4: r.token_last4,
+    tokenType: r.token_type,
+    tokenKeyId: r.token_key_id,
+    tokenExpiresAt: r.token_expires_at,
+    status: r.status,
+    needsReauth: r.needs_reauth,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    rotatedAt: r.rotated_at,
+  };
+}
+
+// The cursor carries created_at as PostgreSQL's own text (microseconds): a JS Date keeps only
+// milliseconds, and a truncated cursor repeats rows created within the same millisecond.
+function encodeCursor(r: Row & { cursor_created_at: string }): string {
+  return Buffer.from(JSON.stringify([r.cursor_created_at, r.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string')
+      return [value[0], value[1]];
+  } catch {}
+  throw new RangeError('invalid pagination cursor');
+}
+
+function rethrowConflict(err: unknown): never {
+  if ((err as { code?: string }).code === '23505') {
+    throw new IntegrationConflictError('an active integration already exists for this channel and account', {
+      cause: err,
+    });
+  }
+  throw err;
+}
+
+export interface IntegrationsRepository {
+  create(input: NewIntegration): Promise<Integration>;
+  get(id: string): Promise<Integration | null>;
+  list(query?: ListIntegrationsQuery): Promise<{ items: Integration[]; nextCursor: string | null }>;
+  update(id: string, patch: IntegrationPatch): Promise<Integration | null>;
+  /** Stores a new token encrypted under the current key; clears needs_reauth; records rotated_at. */
+  rotateToken(
+    id: string,
+    input: { token: string; tokenType?: TokenType; tokenExpiresAt?: Date | null },
+  ): Promise<Integration | null>;
+  /** Every active integration with its decrypted token (the TokenProvider's snapshot). */
+  loadActiveTokens(): Promise<ActiveIntegrationToken[]>;
+  /** Re-encrypts every token not under the current key; returns how many rows changed. */
+  reencryptAll(): Promise<{ reencrypted: number }>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createIntegrationsRepository(deps: {
+  pool: Pool;
+  cipher: TokenCipher;
+}): IntegrationsRepository {
+  const { pool, cipher } = deps;
+
+  async function getWith(db: Queryable, id: string): Promise<Integration | null> {
+    if (!UUID.test(id)) return null;
+    const { rows } = await db.query<Row>('SELECT * FROM integrations WHERE id = $1', [id]);
+    return rows[0] ? toIntegration(rows[0]) : null;
+  }
+
+  return {
+    async create(input) {
+      const enc = cipher.encrypt(input.token);
+      try {
+        const { rows } = await pool.query<Row>(
+          `INSERT INTO integrations (channel, name, phone_number_id, waba_id, page_id, ig_user_id, business_manager_id,
+             token_ciphertext, token_key_id, token_last4, token_type, token_expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+          [
+            input.channel,
+            input.name ?? null,
+            input.phoneNumberId ?? null,
+            input.wabaId ?? null,
+            input.pageId ?? null,
+            input.igUserId ?? null,
+            input.businessManagerId ?? null,
+            enc.ciphertext,
+            enc.keyId,
+            tokenLast4(input.token),
+            input.tokenType ?? 'system_user',
+            input.tokenExpiresAt ?? null,
+          ],
+        );
+        return toIntegration(rows[0] as Row);
+      } catch (err) {
+        rethrowConflict(err);
+      }
+    },
+
+    get: (id) => getWith(pool, id),
+
+    async list(query = {}) {
+      const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (query.channel) where.push(`channel = $${params.push(query.channel)}`);
+      if (query.status) where.push(`status = $${params.push(query.status)}`);
+      if (query.cursor) {
+        const [createdAt, id] = decodeCursor(query.cursor);
+        where.push(`(created_at, id) > ($${params.push(createdAt)}::timestamptz, $${params.push(id)}::uuid)`);
+      }
+      const { rows } = await pool.query<Row & { cursor_created_at: string }>(
+        `SELECT *, created_at::text AS cursor_created_at FROM integrations
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY created_at, id LIMIT $${params.push(limit + 1)}`,
+        params,
+      );
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toIntegration),
+        nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      };
+    },
+
+    async update(id, patch) {
+      if (!UUID.test(id)) return null;
+      const sets: string[] = [];
+      const params: unknown[] = [id];
+      const columns: [keyof IntegrationPatch, string][] = [
+        ['name', 'name'],
+        ['wabaId', 'waba_id'],
+        ['businessManagerId', 'business_manager_id'],
+        ['status', 'status'],
+        ['needsReauth', 'needs_reauth'],
+      ];
+      for (const [key, column] of columns) {
+        if (patch[key] !== undefined) sets.push(`${column} = $${params.push(patch[key])}`);
+      }
+      if (sets.length === 0) return getWith(pool, id);
+      try {
+        const { rows } = await pool.query<Row>(
+          `UPDATE integrations SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`,
+          params,
+        );
+        return rows[0] ? toIntegration(rows[0]) : null;
+      } catch (err) {
+        rethrowConflict(err);
+      }
+    },
+
+    async rotateToken(id, input) {
+      if (!UUID.test(id)) return null;
+      const enc = cipher.encrypt(input.token);
+      const { rows } = await pool.query<Row>(
+        `UPDATE integrations SET token_ciphertext = $2, token_key_id = $3, token_last4 = $4,
+           token_type = COALESCE($5, token_type), token_expires_at = $6,
+           needs_reauth = false, rotated_at = now(), updated_at = now()
+         WHERE id = $1 RETURNING *`,
+        [
+          id,
+          enc.ciphertext,
+          enc.keyId,
+          tokenLast4(input.token),
+          input.tokenType ?? null,
+          input.tokenExpiresAt ?? null,
+        ],
+      );
+      return rows[0] ? toIntegration(rows[0]) : null;
+    },
+
+    async loadActiveTokens() {
+      const { rows } = await pool.query<Row>(`SELECT * FROM integrations WHERE status = 'active'`);
+      return rows.map((r) => ({
+        integration: toIntegration(r),
+        token: cipher.decrypt({ ciphertext: r.token_ciphertext, keyId: r.token_key_id }),
+      }));
+    },
+
+    async reencryptAll() {
+      let reencrypted = 0;
+      // Small batches under row locks: a concurrent rotation waits for the batch (or the batch
+      // waits for it), so no token is overwritten with a stale value.
+      for (;;) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const { rows } = await client.query<Row>(
+            `SELECT id, token_ciphertext, token_key_id FROM integrations
+             WHERE token_key_id <> $1 ORDER BY id LIMIT 100 FOR UPDATE`,
+            [cipher.currentKeyId],
+          );
+          for (const r of rows) {
+            const enc = cipher.encrypt(
+              cipher.decrypt({ ciphertext: r.token_ciphertext, keyId: r.token_key_id }),
+            );
+            await client.query(
+              'UPDATE integrations SET token_ciphertext = $2, token_key_id = $3 WHERE id = $1',
+              [r.id, enc.ciphertext, enc.keyId],
+            );
+          }
+          await client.query('COMMIT');
+          reencrypted += rows.length;
+          if (rows.length === 0) return { reencrypted };
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        } finally {
+          client.release();
+        }
+      }
+    },
+  };
+}
