@@ -1,5 +1,5 @@
-import { createLogger } from '@omnistream/logger';
 import { createPool, defaultMigrationsDir, runMigrations } from '@omnistream/db';
+import { createLogger } from '@omnistream/logger';
 import pg from 'pg';
 import { dockerAvailable } from './container-runtime.ts';
 
@@ -77,7 +77,7 @@ export async function startTestPostgres(runId: string): Promise<TestPostgres> {
     throw new Error(
       `No PostgreSQL for the tests. Tried:\n  - ${tried.join('\n  - ')}\n` +
         'Set DATABASE_URL, start a Docker engine, or start the local server ' +
-        "(pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start).",
+        '(pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start).',
     );
   }
 

@@ -36,7 +36,11 @@ export async function createTestDatabase(): Promise<TestDatabase & { drop(): Pro
     await admin.end();
   }
   const url = databaseUrl(adminUrl, name);
-  const pool = createPool({ connectionString: url, max: 5, logger: createLogger({ name: 'test-db', level: 'warn' }) });
+  const pool = createPool({
+    connectionString: url,
+    max: 5,
+    logger: createLogger({ name: 'test-db', level: 'warn' }),
+  });
   return {
     url,
     name,
