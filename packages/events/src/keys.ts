@@ -1,0 +1,18 @@
+import type { InboundEvent } from './inbound-event.ts';
+import type { SendCommand } from './send-command.ts';
+
+/**
+ * Kafka key of an inbound event: `channel:accountId:contactId`, so one customer's events stay on one
+ * partition and in order; the account id alone for events without a contact (templates, FBE).
+ */
+export function inboundKey(event: Pick<InboundEvent, 'channel' | 'account' | 'contact'>): string {
+  return event.contact ? `${event.channel}:${event.account.id}:${event.contact.id}` : event.account.id;
+}
+
+/**
+ * Kafka key of a send command, and of its result and dead letter: `integrationId:to`, so sends to one
+ * recipient are consumed in order (and WhatsApp's per-recipient pair rate limit is paced in one place).
+ */
+export function commandKey(command: Pick<SendCommand, 'integrationId' | 'to'>): string {
+  return `${command.integrationId}:${command.to}`;
+}
