@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Every test's name in the output, so a run shows what it exercised against which dependency.
+    reporters: ['verbose'],
   },
 });

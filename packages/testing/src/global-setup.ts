@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { allTopics, defaultTopics } from '@omnistream/kafka';
 import type { TestProject } from 'vitest/node';
+// Straight from the module files, not index.ts, which loads vitest's inject (workers only).
+import { startKafkaBroker } from './kafka-broker.ts';
 import { startTestPostgres } from './postgres.ts';
 import './provided-context.ts';
 
@@ -9,12 +12,19 @@ import './provided-context.ts';
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  const postgres = await startTestPostgres(runId);
+  const [postgres, kafka] = await Promise.all([
+    startTestPostgres(runId),
+    startKafkaBroker({ topics: allTopics(defaultTopics) }),
+  ]);
   console.log(`[omnistream tests] ${postgres.description}`);
+  console.log(`[omnistream tests] ${kafka.description}`);
   project.provide('testRunId', runId);
   project.provide('postgresAdminUrl', postgres.adminUrl);
   project.provide('postgresTemplate', postgres.templateDatabase);
+  project.provide('kafkaBrokers', kafka.brokers);
+  project.provide('kafkaKind', kafka.kind);
+  project.provide('kafkaTopicPool', kafka.topicPool);
   return async () => {
-    await postgres.stop();
+    await Promise.all([postgres.stop(), kafka.stop()]);
   };
 }

@@ -1,0 +1,76 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '@omnistream/logger';
+import type { Kafka, ProducerBatch } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { createProducer } from './producer.ts';
+
+function fakeKafka(options: { failSends?: number } = {}) {
+  const calls: string[] = [];
+  const batches: ProducerBatch[] = [];
+  let failuresLeft = options.failSends ?? 0;
+  const producer = {
+    connect: async () => {
+      calls.push('connect');
+    },
+    disconnect: async () => {
+      calls.push('disconnect');
+    },
+    sendBatch: async (batch: ProducerBatch) => {
+      await new Promise((r) => setTimeout(r, 5));
+      if (failuresLeft-- > 0) throw new Error('KafkaJSNumberOfRetriesExceeded');
+      calls.push(`sendBatch:${batch.topicMessages?.flatMap((t) => t.messages).length}`);
+      batches.push(batch);
+      return [];
+    },
+  };
+  return { kafka: { producer: () => producer } as unknown as Kafka, calls, batches };
+}
+
+const silent = createLogger({
+  name: 'test',
+  level: 'silent',
+  destination: new Writable({ write: (_c, _e, cb) => cb() }),
+});
+
+describe('producer', () => {
+  it('waits for acks from all in-sync replicas', async () => {
+    const fake = fakeKafka();
+    const producer = createProducer({ kafka: fake.kafka, logger: silent });
+    await producer.connect();
+    await producer.send('t', [{ key: 'k', value: 'v' }]);
+    expect(fake.batches[0]?.acks).toBe(-1);
+  });
+
+  it('refuses to send before connect() and after disconnect(), saying why', async () => {
+    const producer = createProducer({ kafka: fakeKafka().kafka, logger: silent });
+    await expect(producer.send('orders', [{ value: 'x' }])).rejects.toThrow(
+      /producer is idle, cannot send to orders/,
+    );
+    await producer.connect();
+    await producer.disconnect();
+    await expect(producer.send('orders', [{ value: 'x' }])).rejects.toThrow(/disconnected/);
+  });
+
+  it('disconnect() first delivers what is still lingering, then closes', async () => {
+    const fake = fakeKafka();
+    const producer = createProducer({ kafka: fake.kafka, logger: silent, lingerMs: 60_000 });
+    await producer.connect();
+    const sends = [producer.send('t', [{ value: '1' }]), producer.send('t', [{ value: '2' }])];
+    await producer.disconnect();
+    await Promise.all(sends);
+    expect(fake.calls).toEqual(['connect', 'sendBatch:2', 'disconnect']);
+  });
+
+  it('reports connected and healthy for readiness, unhealthy after a failed batch until one succeeds', async () => {
+    const producer = createProducer({ kafka: fakeKafka({ failSends: 1 }).kafka, logger: silent });
+    expect(producer.connected).toBe(false);
+    await producer.connect();
+    expect([producer.connected, producer.healthy]).toEqual([true, true]);
+    await expect(producer.send('t', [{ value: '1' }])).rejects.toThrow('KafkaJSNumberOfRetriesExceeded');
+    expect([producer.connected, producer.healthy]).toEqual([true, false]);
+    await producer.send('t', [{ value: '2' }]);
+    expect(producer.healthy).toBe(true);
+    await producer.disconnect();
+    expect([producer.connected, producer.healthy]).toEqual([false, false]);
+  });
+});
