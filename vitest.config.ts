@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // One run covers unit tests (*.test.ts) and integration tests (*.int.test.ts). The global setup
 // provides a real PostgreSQL (migrated template database) and a Kafka-protocol broker; see
-// packages/testing/README.md for how each is chosen.
+// the README ("Set up, and run the tests") for how each is chosen.
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'services/*/test/**/*.test.ts'],
