@@ -39,6 +39,36 @@ export const kafkaBlock = {
   KAFKA_CLIENT_ID: z.string().min(1).default('omnistream'),
 };
 
+export const topicsBlock = {
+  /** Normalized inbound events (webhook-ingestor → consumers). */
+  KAFKA_TOPIC_INBOUND: z.string().min(1).default('omnistream.inbound.v1'),
+  /** Send commands (producers → message-sender). */
+  KAFKA_TOPIC_OUTBOUND: z.string().min(1).default('omnistream.outbound.v1'),
+  /** Send outcomes (message-sender → consumers). */
+  KAFKA_TOPIC_OUTBOUND_RESULTS: z.string().min(1).default('omnistream.outbound.results.v1'),
+  /** Commands that could not be sent, with every attempt's error. */
+  KAFKA_TOPIC_OUTBOUND_DLQ: z.string().min(1).default('omnistream.outbound.dlq.v1'),
+};
+
+export const webhookIngestorBlock = {
+  /** Largest webhook body accepted; Meta sends up to 3 MB (WhatsApp). */
+  WEBHOOK_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(3 * 1024 * 1024),
+  /** How long a webhook waits for Kafka's acknowledgement before its events go to the spool. */
+  KAFKA_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2_000),
+  /** Pause between spool relay passes while the spool is empty or Kafka is down. */
+  SPOOL_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+};
+
+export const shutdownBlock = {
+  /** Upper bound for a graceful shutdown; in-flight work normally finishes well before. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+};
+
 export const metaBlock = {
   /** App Secret: key of the X-Hub-Signature-256 HMAC and of appsecret_proof. */
   META_APP_SECRET: secret,

@@ -10,7 +10,10 @@ export {
   messengerBlock,
   metaBlock,
   postgresBlock,
+  shutdownBlock,
+  topicsBlock,
+  webhookIngestorBlock,
   webhookIngestorHttpBlock,
 } from './blocks.ts';
 export { ConfigError, type ConfigIssue } from './errors.ts';
-export { type Env, loadConfig, readEnv } from './load-config.ts';
+export { type Env, loadConfig, loadConfigOrExit, readEnv } from './load-config.ts';

@@ -51,3 +51,21 @@ export function readEnv(options: { dotenvPath?: string | false } = {}): Env {
   }
   return { ...fromFile, ...process.env };
 }
+
+/**
+ * For main.ts files and CLIs: loads the config from the environment (and .env), or writes the
+ * ConfigError's message (every bad variable, no values) to stderr and exits with code 2.
+ */
+export function loadConfigOrExit<S extends z.ZodType>(
+  schema: S,
+  name: string,
+  env: Env = readEnv(),
+): z.output<S> {
+  try {
+    return loadConfig(schema, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${name}: ${err.message}\n`);
+    process.exit(2);
+  }
+}

@@ -1,23 +1,15 @@
 // `pnpm migrate`: applies migrations/ to DATABASE_URL and exits non-zero on any problem.
-import { ConfigError, loadConfig, logBlock, postgresBlock, readEnv, z } from '@omnistream/config';
+import { loadConfigOrExit, logBlock, postgresBlock, z } from '@omnistream/config';
 import { createLogger } from '@omnistream/logger';
 import { runMigrations } from './migrations.ts';
 import { defaultMigrationsDir } from './migrations-dir.ts';
 import { createPool } from './pool.ts';
 
+const NAME = 'migrate';
 const schema = z.object({ ...logBlock, ...postgresBlock });
 
 async function main(): Promise<number> {
-  let config: z.output<typeof schema>;
-  try {
-    config = loadConfig(schema, readEnv());
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(schema, NAME);
   const logger = createLogger({ name: 'migrate', level: config.LOG_LEVEL });
   const pool = createPool({
     connectionString: config.DATABASE_URL,

@@ -70,6 +70,33 @@ describe('InboundEventSchema accepts what the ingestor publishes', () => {
       }),
     ],
     [
+      'WhatsApp product inquiry',
+      envelope({
+        payload: {
+          messageId: 'wamid.7',
+          type: 'text',
+          text: 'Is this in stock?',
+          replyTo: { messageId: 'wamid.0', from: '15550783881' },
+          referredProduct: { catalog_id: '354160437058781', product_retailer_id: 'SKU-1' },
+        },
+      }),
+    ],
+    [
+      'Instagram story reply',
+      envelope({
+        ...ig,
+        payload: {
+          messageId: 'aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlE2',
+          type: 'text',
+          text: 'Love this look!',
+          replyToStory: {
+            id: '17958541324774936',
+            url: 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=2',
+          },
+        },
+      }),
+    ],
+    [
       'Instagram image attachment',
       envelope({
         ...ig,

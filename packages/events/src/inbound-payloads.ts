@@ -122,6 +122,14 @@ export const FbePayloadSchema = z.object({
   flow: z.string().optional(),
   /** Whether the token delivered with the webhook is a user or a system-user token. */
   tokenType: z.string().optional(),
+  /**
+   * The token Meta delivered with the webhook, encrypted by the ingestor with the newest
+   * TOKEN_ENCRYPTION_KEYS key (AES-256-GCM, the integrations format): the FBE consumer can store it
+   * without the plaintext ever crossing Kafka.
+   */
+  encryptedToken: z
+    .object({ ciphertext: z.string().min(1), keyId: z.string().min(1), last4: z.string().max(4) })
+    .optional(),
   installedFeatures: z.array(FbeInstalledFeatureSchema),
 });
 export type FbePayload = z.infer<typeof FbePayloadSchema>;

@@ -99,6 +99,12 @@ const commonShape = {
   quickReply: z.object({ payload: z.string() }).optional(),
   /** Click-to-WhatsApp / Messenger ad or m.me referral, verbatim. */
   referral: MetaObjectSchema.optional(),
+  /** WhatsApp `context.referred_product` (`catalog_id`, `product_retailer_id`): the customer asked about
+   * a catalog product from a product message, verbatim. */
+  referredProduct: MetaObjectSchema.optional(),
+  /** Instagram `reply_to.story` (`id`, `url`): the customer replied to the business's story. There is
+   * no message to quote, so it cannot be `replyTo`. Verbatim. */
+  replyToStory: MetaObjectSchema.optional(),
   /** WhatsApp attaches `errors[]` to messages it could not render (type `unsupported`). */
   errors: z.array(MetaErrorSchema).optional(),
 };

@@ -61,6 +61,7 @@ describe('TokenProvider (real PostgreSQL)', () => {
       const row = await repository.create({
         channel: 'whatsapp',
         phoneNumberId: number,
+        wabaId: `waba${number}`,
         token: 'db-token-wins-1234',
       });
       const resolved = await eventually(
@@ -70,6 +71,9 @@ describe('TokenProvider (real PostgreSQL)', () => {
       );
       expect(resolved).toMatchObject({ token: 'db-token-wins-1234', integrationId: row.id });
       expect(provider.integrationIdFor('whatsapp', number)).toBe(row.id);
+      // Template webhooks name the WABA only.
+      expect(provider.integrationIdFor('whatsapp', `waba${number}`)).toBe(row.id);
+      expect(provider.byAccount('whatsapp', `waba${number}`)).toBeNull();
       // The fallback id now resolves to the row for the same number.
       expect(provider.byIntegrationId(ENV_FALLBACK_INTEGRATION_ID)?.token).toBe('db-token-wins-1234');
 

@@ -33,7 +33,10 @@ export interface TokenProvider {
   refresh(): Promise<boolean>;
   byIntegrationId(integrationId: string): ResolvedToken | null;
   byAccount(channel: Channel, accountId: string): ResolvedToken | null;
-  /** The integration id for an account, null when unknown (webhook routing). */
+  /**
+   * The integration id for an account, null when unknown (webhook routing). For WhatsApp the
+   * account may also be a WABA id (template webhooks carry no phone number id).
+   */
   integrationIdFor(channel: Channel, accountId: string): string | null;
   /** Time of the last successful load; null before the first. */
   readonly lastLoadedAt: Date | null;
@@ -44,6 +47,8 @@ export interface TokenProvider {
 interface Snapshot {
   byId: Map<string, ResolvedToken>;
   byAccount: Map<string, ResolvedToken>;
+  /** WhatsApp template webhooks name the WABA, not a number: the oldest integration of that WABA. */
+  byWaba: Map<string, ResolvedToken>;
 }
 
 const accountKey = (channel: Channel, accountId: string) => `${channel}:${accountId}`;
@@ -56,7 +61,7 @@ const accountKey = (channel: Channel, accountId: string) => `${channel}:${accoun
  */
 export function createTokenProvider(options: TokenProviderOptions): TokenProvider {
   const { repository, logger, intervalMs, fallback, redactor } = options;
-  let snapshot: Snapshot = { byId: new Map(), byAccount: new Map() };
+  let snapshot: Snapshot = { byId: new Map(), byAccount: new Map(), byWaba: new Map() };
   let timer: NodeJS.Timeout | undefined;
   let lastLoadedAt: Date | null = null;
   let stale = false;
@@ -77,7 +82,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
 
   async function load(): Promise<void> {
     const rows = await repository.loadActiveTokens();
-    const next: Snapshot = { byId: new Map(), byAccount: new Map() };
+    const next: Snapshot = { byId: new Map(), byAccount: new Map(), byWaba: new Map() };
     for (const { integration, token } of rows) {
       redactor?.addSecret(token);
       const resolved: ResolvedToken = {
@@ -90,6 +95,10 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       };
       next.byId.set(integration.id, resolved);
       next.byAccount.set(accountKey(integration.channel, resolved.accountId), resolved);
+      const waba = integration.channel === 'whatsapp' ? integration.wabaId : null;
+      const current = waba ? next.byWaba.get(waba) : undefined;
+      if (waba && (!current || (current.integration?.createdAt ?? 0) > integration.createdAt))
+        next.byWaba.set(waba, resolved);
       const previous = snapshot.byId.get(integration.id);
       if (previous && previous.token !== token) {
         logger.info(
@@ -154,7 +163,10 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     },
     byAccount,
     integrationIdFor(channel, accountId) {
-      return byAccount(channel, accountId)?.integrationId ?? null;
+      const hit =
+        byAccount(channel, accountId) ??
+        (channel === 'whatsapp' ? snapshot.byWaba.get(accountId) : undefined);
+      return hit?.integrationId ?? null;
     },
     get lastLoadedAt() {
       return lastLoadedAt;

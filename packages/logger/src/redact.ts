@@ -82,11 +82,20 @@ export function createRedactor(initialSecrets: readonly (string | undefined | nu
 /** Plain object form of an error, keeping its own fields (code, status, …) and its cause chain. */
 export function errorToObject(err: Error): Record<string, unknown> {
   const out: Record<string, unknown> = { type: err.name, message: err.message, stack: err.stack };
+  // Own fields that describe the error (code, status, subcode, fbtrace id, …); object-valued ones
+  // are skipped: libraries hang whole clients and sockets off their errors (pg attaches `client`).
   for (const [k, v] of Object.entries(err)) {
-    if (!(k in out)) out[k] = v;
+    if (!(k in out) && (v === null || typeof v !== 'object' || Array.isArray(v) || isPlainData(v)))
+      out[k] = v;
   }
   if (err.cause !== undefined) out.cause = err.cause instanceof Error ? errorToObject(err.cause) : err.cause;
   if (err instanceof AggregateError)
     out.errors = err.errors.map((e) => (e instanceof Error ? errorToObject(e) : e));
   return out;
+}
+
+/** A small plain object (a Meta error_data, a zod issue), not a client, socket or stream. */
+function isPlainData(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return (proto === Object.prototype || proto === null) && Object.keys(v).length <= 20;
 }

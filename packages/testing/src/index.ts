@@ -1,12 +1,7 @@
 import './provided-context.ts';
 
-export { dockerAvailable } from './container-runtime.ts';
-export {
-  type KafkaBroker,
-  type KafkaBrokerKind,
-  type StartKafkaBrokerOptions,
-  startKafkaBroker,
-} from './kafka-broker.ts';
+// Everything usable outside vitest, plus the fixtures that read the run's provided context.
+export * from './harness.ts';
 export { type ReadMessage, type ReadMessagesOptions, readMessages } from './kafka-read.ts';
 export {
   type TestKafka,
@@ -16,6 +11,4 @@ export {
   uniqueTopicNames,
 } from './kafka-test-topics.ts';
 export { claimPoolTopic, type TopicPool } from './kafka-topic-pool.ts';
-export { databaseUrl, describeUrl, startTestPostgres, type TestPostgres } from './postgres.ts';
-export { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 export { createTestDatabase, type TestDatabase, useTestDatabase } from './test-database.ts';

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError, type ErrorCode } from './app-error.ts';
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; requestId: string; [key: string]: unknown };
+}
+
+// Fastify's own client errors, mapped once so no route has to.
+const FASTIFY_CODES: Record<string, { code: ErrorCode; status: number; message?: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'GW_PAYLOAD_TOO_LARGE',
+    status: 413,
+    message: 'request body is too large',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'GW_UNSUPPORTED_MEDIA_TYPE',
+    status: 415,
+    message: 'unsupported content type; send application/json',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'GW_BAD_REQUEST',
+    status: 400,
+    message: 'invalid content-length',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'GW_INVALID_JSON', status: 400, message: 'empty JSON body' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'GW_INVALID_JSON', status: 400, message: 'body is not valid JSON' },
+  FST_ERR_VALIDATION: { code: 'GW_VALIDATION', status: 400 },
+};
+
+function toAppError(err: FastifyError | AppError | Error): AppError | null {
+  if (err instanceof AppError) return err;
+  const fe = err as FastifyError;
+  const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (known)
+    return new AppError(known.code, known.message ?? fe.message, { status: known.status, cause: err });
+  if (err instanceof SyntaxError && (fe.statusCode === 400 || 'body' in err)) {
+    return new AppError('GW_INVALID_JSON', 'body is not valid JSON', { status: 400, cause: err });
+  }
+  // Other client errors fastify raised itself (e.g. malformed URL encoding) keep their 4xx.
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new AppError('GW_BAD_REQUEST', fe.message, { status: fe.statusCode, cause: err });
+  }
+  return null;
+}
+
+/**
+ * One error handler per service: AppErrors and fastify's client errors become
+ * `{ error: { code, message, requestId } }` with their status; anything else is a 500 whose
+ * message is hidden from the client and logged under an error id.
+ */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const mapped = toAppError(err);
+    if (mapped) {
+      if (mapped.status >= 500) request.log.error({ err }, mapped.message);
+      else request.log.info({ code: mapped.code, status: mapped.status }, mapped.message);
+      if (mapped.headers) void reply.headers(mapped.headers);
+      const body: ErrorBody = {
+        error: {
+          ...mapped.details,
+          code: mapped.code,
+          message: mapped.message,
+          requestId: String(request.id),
+        },
+      };
+      return reply.status(mapped.status).send(body);
+    }
+    const errorId = randomUUID();
+    request.log.error({ err, errorId }, 'unexpected error');
+    const body: ErrorBody = {
+      error: {
+        code: 'GW_INTERNAL',
+        message: `internal error (id ${errorId})`,
+        requestId: String(request.id),
+      },
+    };
+    return reply.status(500).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body: ErrorBody = {
+      error: {
+        code: 'GW_NOT_FOUND',
+        message: `no route for ${request.method} ${request.url.split('?')[0]}`,
+        requestId: String(request.id),
+      },
+    };
+    return reply.status(404).send(body);
+  });
+}

@@ -1,0 +1,5 @@
+export { AppError, type AppErrorOptions, type ErrorCode } from './app-error.ts';
+export { type ErrorBody, registerErrorHandler } from './error-handler.ts';
+export { createMetricsRegistry, instrumentHttp } from './metrics.ts';
+export { type OpsOptions, type ReadinessCheck, registerOpsRoutes } from './ops.routes.ts';
+export { type GracefulShutdown, installGracefulShutdown, type ShutdownStep } from './shutdown.ts';

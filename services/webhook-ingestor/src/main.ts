@@ -1,0 +1,61 @@
+// webhook-ingestor start-up: config, real dependencies, listen, graceful shutdown.
+import { loadConfigOrExit } from '@omnistream/config';
+import { createPool, defaultMigrationsDir, pendingMigrations } from '@omnistream/db';
+import { createLogger, createRedactor } from '@omnistream/logger';
+import { installGracefulShutdown } from '@omnistream/service-kit';
+import { ingestorConfigSchema } from './config.ts';
+import { createIngestor } from './ingestor.ts';
+
+const config = loadConfigOrExit(ingestorConfigSchema, 'webhook-ingestor');
+const redactor = createRedactor([
+  config.META_APP_SECRET,
+  config.META_VERIFY_TOKEN,
+  config.INSTAGRAM_APP_SECRET,
+  config.META_ACCESS_TOKEN,
+]);
+const logger = createLogger({ name: 'webhook-ingestor', level: config.LOG_LEVEL, redactor });
+
+const pool = createPool({
+  connectionString: config.DATABASE_URL,
+  max: config.DATABASE_POOL_MAX,
+  logger,
+  applicationName: 'omnistream-webhook-ingestor',
+});
+const pending = await pendingMigrations({ pool, dir: defaultMigrationsDir });
+if (pending.length > 0) {
+  logger.fatal({ pending: pending.map((m) => m.name) }, 'database is not migrated; run `pnpm migrate` first');
+  await pool.end();
+  process.exit(1);
+}
+
+const ingestor = await createIngestor({
+  logger,
+  redactor,
+  pool,
+  settings: {
+    appSecret: config.META_APP_SECRET,
+    instagramAppSecret: config.INSTAGRAM_APP_SECRET,
+    verifyToken: config.META_VERIFY_TOKEN,
+    bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
+    brokers: config.KAFKA_BROKERS,
+    clientId: `${config.KAFKA_CLIENT_ID}-webhook-ingestor`,
+    inboundTopic: config.KAFKA_TOPIC_INBOUND,
+    publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+    relayIntervalMs: config.SPOOL_RELAY_INTERVAL_MS,
+    integrationsPollIntervalMs: config.INTEGRATIONS_POLL_INTERVAL_MS,
+    encryptionKeys: config.TOKEN_ENCRYPTION_KEYS,
+    fallback: { whatsappPhoneNumberId: config.META_PHONE_NUMBER_ID, whatsappToken: config.META_ACCESS_TOKEN },
+  },
+});
+
+installGracefulShutdown({
+  logger,
+  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  steps: [...ingestor.shutdownSteps, { name: 'close PostgreSQL pool', run: () => pool.end() }],
+});
+
+const address = await ingestor.app.listen({ port: config.WEBHOOK_INGESTOR_PORT, host: config.HTTP_HOST });
+logger.info(
+  { address, brokers: config.KAFKA_BROKERS, topic: config.KAFKA_TOPIC_INBOUND },
+  'webhook-ingestor listening',
+);

@@ -1,0 +1,64 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export interface IngestorMetrics {
+  requests: Counter<'channel' | 'outcome'>;
+  signatureFailures: Counter<'channel' | 'reason'>;
+  events: Counter<'channel' | 'kind'>;
+  unknownAccounts: Counter<'channel'>;
+  publishDuration: Histogram<'destination'>;
+  spoolDepth: Gauge;
+  spooledEvents: Counter;
+  relayedEvents: Counter;
+}
+
+export function createIngestorMetrics(registry: Registry): IngestorMetrics {
+  const registers = [registry];
+  return {
+    requests: new Counter({
+      name: 'webhook_requests_total',
+      help: 'Webhook POSTs by channel and outcome (kafka, spool, signature, invalid_json, object_mismatch, unavailable, ...)',
+      labelNames: ['channel', 'outcome'],
+      registers,
+    }),
+    signatureFailures: new Counter({
+      name: 'webhook_signature_failures_total',
+      help: 'Webhook POSTs refused for a missing, malformed or wrong X-Hub-Signature-256',
+      labelNames: ['channel', 'reason'],
+      registers,
+    }),
+    events: new Counter({
+      name: 'inbound_events_total',
+      help: 'Normalized inbound events accepted, by channel and kind',
+      labelNames: ['channel', 'kind'],
+      registers,
+    }),
+    unknownAccounts: new Counter({
+      name: 'inbound_unknown_account_events_total',
+      help: 'Events whose account matches no integration (integrationId null)',
+      labelNames: ['channel'],
+      registers,
+    }),
+    publishDuration: new Histogram({
+      name: 'inbound_publish_duration_seconds',
+      help: 'Time from normalized events to durable storage, by destination (kafka or spool)',
+      labelNames: ['destination'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    spoolDepth: new Gauge({
+      name: 'inbound_spool_depth',
+      help: 'Events waiting in the spool for Kafka',
+      registers,
+    }),
+    spooledEvents: new Counter({
+      name: 'inbound_spooled_events_total',
+      help: 'Events written to the spool',
+      registers,
+    }),
+    relayedEvents: new Counter({
+      name: 'inbound_relayed_events_total',
+      help: 'Spooled events the relay delivered to Kafka',
+      registers,
+    }),
+  };
+}
