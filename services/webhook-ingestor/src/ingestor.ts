@@ -140,7 +140,13 @@ export async function createIngestor(deps: {
     registry,
     readiness: [
       { name: 'kafka', check: () => producer.healthy && publisher.direct },
-      { name: 'spool', check: async () => (await pool.query('SELECT 1'), true) },
+      {
+        name: 'spool',
+        check: async () => {
+          await pool.query('SELECT 1');
+          return true;
+        },
+      },
     ],
     isShuttingDown: () => shuttingDown,
   });

@@ -5,6 +5,7 @@ import type { EventPublisher } from './event-publisher.ts';
 import type { IngestorMetrics } from './metrics.ts';
 import {
   type NormalizeContext,
+  NormalizeContextError,
   normalizeWebhook,
   objectMatchesRoute,
   type WebhookRoute,
@@ -106,7 +107,21 @@ export function registerWebhookRoutes(app: FastifyInstance, options: WebhookRout
         );
       }
 
-      const { events, unknownAccounts } = normalizeWebhook(route, body, options.normalizeContext());
+      let normalized: ReturnType<typeof normalizeWebhook>;
+      try {
+        normalized = normalizeWebhook(route, body, options.normalizeContext());
+      } catch (err) {
+        if (!(err instanceof NormalizeContextError)) throw err;
+        // Encryption or the integrations cache failed: fail the request so Meta redelivers it,
+        // rather than acknowledge a webhook whose token could not be kept.
+        metrics.requests.inc({ channel: route, outcome: 'unavailable' });
+        throw new AppError('GW_UNAVAILABLE', 'webhook could not be processed; retry later', {
+          status: 503,
+          cause: err,
+          headers: { 'retry-after': '5' },
+        });
+      }
+      const { events, unknownAccounts } = normalized;
       let destination: string;
       try {
         destination = await options.publisher.publish(events);
