@@ -65,6 +65,11 @@ const envelopeShape = {
   /** When the ingestor accepted the webhook. */
   receivedAt: IsoDateTimeSchema,
   raw: RawFragmentSchema,
+  /**
+   * Messenger/Instagram handover protocol: Meta delivered this through `standby[]` because another
+   * app owns the thread. Present only then; a bot should read but not answer.
+   */
+  standby: z.literal(true).optional(),
 };
 
 /**

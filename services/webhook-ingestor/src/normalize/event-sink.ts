@@ -142,6 +142,16 @@ export class EventSink {
     }
   }
 
+  /** How many events were collected so far (see markStandby). */
+  get size(): number {
+    return this.#events.length;
+  }
+
+  /** Flags the events collected since `from` as delivered through `standby[]` (handover protocol). */
+  markStandby(from: number): void {
+    for (let i = from; i < this.#events.length; i++) (this.#events[i] as InboundEvent).standby = true;
+  }
+
   result(): NormalizeResult {
     return { events: this.#events, unknownAccounts: this.#unknownAccounts };
   }

@@ -95,6 +95,7 @@ const expectations: Record<string, (events: InboundEvent[]) => void> = {
   },
   'messenger-standby.json': (events) => {
     expect(payloadOf(events, 'message')).toMatchObject({ type: 'text', text: 'Is anyone there?' });
+    expect(events.every((e) => e.standby === true)).toBe(true);
   },
   'messenger-postback.json': (events) => {
     expect(payloadOf(events, 'postback')).toMatchObject({

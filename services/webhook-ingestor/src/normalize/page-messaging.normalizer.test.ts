@@ -66,6 +66,8 @@ describe('Instagram and Messenger normalizer', () => {
       ['reaction', IGSID],
       ['message', '555'],
     ]);
+    // Only the standby item says another app owns the thread.
+    expect(events.map((e) => e.standby ?? false)).toEqual([false, false, true]);
   });
 
   it('gives a redelivery the same ids, and each reaction change its own', () => {

@@ -65,7 +65,12 @@ export function normalizePageMessaging(
     }
     const scope: PageScope = { channel, account, entryTime: e.time };
     if (Array.isArray(e.messaging)) for (const item of e.messaging) emitItemSafely(item, scope, sink);
-    if (Array.isArray(e.standby)) for (const item of e.standby) emitItemSafely(item, scope, sink);
+    if (Array.isArray(e.standby)) {
+      // Another app owns the thread: consumers (bots) must know not to answer these.
+      const from = sink.size;
+      for (const item of e.standby) emitItemSafely(item, scope, sink);
+      sink.markStandby(from);
+    }
     if (Array.isArray(e.changes)) {
       for (const change of e.changes) emitChange(change, scope, sink);
     }
