@@ -1,0 +1,9 @@
+export {
+  createOutboundMessagesRepository,
+  type OutboundError,
+  type OutboundMessage,
+  type OutboundMessagesRepository,
+  type OutboundStatus,
+  SENT_OR_LATER,
+  type StatusChange,
+} from './outbound-messages.repository.ts';

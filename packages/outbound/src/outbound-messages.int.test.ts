@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { useTestDatabase } from '@omnistream/testing';
+import { describe, expect, it } from 'vitest';
+import { createOutboundMessagesRepository, SENT_OR_LATER } from './index.ts';
+
+describe('outbound_messages repository (real PostgreSQL)', () => {
+  const db = useTestDatabase();
+  const repo = () => createOutboundMessagesRepository({ pool: db.pool });
+  const command = () => ({
+    commandId: randomUUID(),
+    integrationId: randomUUID(),
+    channel: 'whatsapp' as const,
+    recipient: '16505551234',
+    messageType: 'text',
+  });
+
+  it('claims a command once: a redelivered command finds the existing row and its status', async () => {
+    const c = command();
+    const first = await repo().claim(c);
+    expect(first.status).toBe('queued');
+    await repo().markSending(c.commandId, 1);
+    await repo().markSent(c.commandId, { metaMessageId: `wamid.${c.commandId}`, attempts: 1 });
+    const again = await repo().claim(c);
+    expect(again.status).toBe('sent');
+    expect(SENT_OR_LATER.has(again.status)).toBe(true);
+    expect(again.history.map((h) => h.status)).toEqual(['queued', 'sending', 'sent']);
+  });
+
+  it('moves statuses forward only: late or out-of-order webhooks never move a status back', async () => {
+    const c = command();
+    const wamid = `wamid.${c.commandId}`;
+    await repo().claim(c);
+    await repo().markSending(c.commandId, 1);
+    await repo().markSent(c.commandId, { metaMessageId: wamid, attempts: 1 });
+    const at = (s: number) => new Date(Date.UTC(2026, 10, 21, 12, 0, s)).toISOString();
+
+    expect(await repo().applyStatus({ metaMessageId: wamid, status: 'read', at: at(3) })).toBe('applied');
+    expect(await repo().applyStatus({ metaMessageId: wamid, status: 'delivered', at: at(2) })).toBe('stale');
+    expect(await repo().applyStatus({ metaMessageId: wamid, status: 'sent', at: at(1) })).toBe('stale');
+    expect(await repo().applyStatus({ metaMessageId: wamid, status: 'read', at: at(4) })).toBe('stale');
+    const row = await repo().get(c.commandId);
+    expect(row?.status).toBe('read');
+    expect(row?.readAt?.toISOString()).toBe(at(3));
+    expect(row?.deliveredAt).toBeNull();
+    expect(await repo().applyStatus({ metaMessageId: 'wamid.someone-else', status: 'read', at: at(5) })).toBe(
+      'unknown',
+    );
+  });
+
+  it('keeps failed terminal, with the error in the history', async () => {
+    const c = command();
+    const wamid = `wamid.${c.commandId}`;
+    await repo().claim(c);
+    await repo().markSent(c.commandId, { metaMessageId: wamid, attempts: 2 });
+    const error = {
+      code: 'GRAPH_131026',
+      message: 'Message undeliverable',
+      retryable: false,
+      metaCode: 131026,
+    };
+    expect(
+      await repo().applyStatus({
+        metaMessageId: wamid,
+        status: 'failed',
+        at: new Date().toISOString(),
+        error,
+      }),
+    ).toBe('applied');
+    expect(
+      await repo().applyStatus({ metaMessageId: wamid, status: 'read', at: new Date().toISOString() }),
+    ).toBe('stale');
+    await repo().markSending(c.commandId, 3);
+    const row = await repo().get(c.commandId);
+    expect(row).toMatchObject({ status: 'failed', attempts: 2, lastError: error });
+    expect(row?.history.at(-1)).toMatchObject({ status: 'failed', error });
+  });
+
+  it('records a failed send with its error and attempts', async () => {
+    const c = command();
+    await repo().claim(c);
+    await repo().markSending(c.commandId, 1);
+    const error = {
+      code: 'GRAPH_131047',
+      message: 'Re-engagement message',
+      retryable: false,
+      metaCode: 131047,
+    };
+    await repo().markFailed(c.commandId, { error, attempts: 1 });
+    expect(await repo().get(c.commandId)).toMatchObject({ status: 'failed', attempts: 1, lastError: error });
+    expect(await repo().get('no-such-command')).toBeNull();
+  });
+});

@@ -1,0 +1,209 @@
+import type { Pool } from '@omnistream/db';
+
+export type OutboundStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface OutboundError {
+  code: string;
+  message: string;
+  retryable: boolean;
+  metaCode?: number | undefined;
+  metaSubcode?: number | undefined;
+  fbtraceId?: string | undefined;
+}
+
+export interface StatusChange {
+  status: OutboundStatus;
+  at: string;
+  error?: OutboundError;
+}
+
+export interface OutboundMessage {
+  commandId: string;
+  integrationId: string;
+  channel: 'whatsapp' | 'instagram' | 'messenger';
+  recipient: string;
+  messageType: string;
+  status: OutboundStatus;
+  metaMessageId: string | null;
+  attempts: number;
+  lastError: OutboundError | null;
+  history: StatusChange[];
+  createdAt: Date;
+  updatedAt: Date;
+  sentAt: Date | null;
+  deliveredAt: Date | null;
+  readAt: Date | null;
+  failedAt: Date | null;
+}
+
+/** Already sent (or later): a redelivered command must not be sent again. */
+export const SENT_OR_LATER: ReadonlySet<OutboundStatus> = new Set(['sent', 'delivered', 'read']);
+
+interface Row {
+  command_id: string;
+  integration_id: string;
+  channel: OutboundMessage['channel'];
+  recipient: string;
+  message_type: string;
+  status: OutboundStatus;
+  meta_message_id: string | null;
+  attempts: number;
+  last_error: OutboundError | null;
+  history: StatusChange[];
+  created_at: Date;
+  updated_at: Date;
+  sent_at: Date | null;
+  delivered_at: Date | null;
+  read_at: Date | null;
+  failed_at: Date | null;
+}
+
+const toMessage = (r: Row): OutboundMessage => ({
+  commandId: r.command_id,
+  integrationId: r.integration_id,
+  channel: r.channel,
+  recipient: r.recipient,
+  messageType: r.message_type,
+  status: r.status,
+  metaMessageId: r.meta_message_id,
+  attempts: r.attempts,
+  lastError: r.last_error,
+  history: r.history,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  sentAt: r.sent_at,
+  deliveredAt: r.delivered_at,
+  readAt: r.read_at,
+  failedAt: r.failed_at,
+});
+
+export interface OutboundMessagesRepository {
+  /** Records a command as queued unless it is known already; returns the row either way. */
+  claim(input: {
+    commandId: string;
+    integrationId: string;
+    channel: OutboundMessage['channel'];
+    recipient: string;
+    messageType: string;
+  }): Promise<OutboundMessage>;
+  /** Just before the Graph call: from here until markSent, a crash may repeat the send. */
+  markSending(commandId: string, attempt: number): Promise<void>;
+  markSent(commandId: string, input: { metaMessageId: string | null; attempts: number }): Promise<void>;
+  markFailed(commandId: string, input: { error: OutboundError; attempts: number }): Promise<void>;
+  /** Records the last attempt's error while retrying (status stays sending). */
+  recordAttemptError(commandId: string, input: { error: OutboundError; attempts: number }): Promise<void>;
+  /**
+   * A status webhook for a Meta message id, applied forward only (sent < delivered < read; failed
+   * terminal). Returns 'applied', 'stale' (an older or equal status: ignored) or 'unknown' (no
+   * message with that id, e.g. sent by another system).
+   */
+  applyStatus(input: {
+    metaMessageId: string;
+    status: 'sent' | 'delivered' | 'read' | 'failed';
+    at: string;
+    error?: OutboundError;
+  }): Promise<'applied' | 'stale' | 'unknown'>;
+  get(commandId: string): Promise<OutboundMessage | null>;
+}
+
+const historyEntry = `jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('status', $2::text, 'at', $3::text, 'error', $4::jsonb)))`;
+
+export function createOutboundMessagesRepository(deps: { pool: Pool }): OutboundMessagesRepository {
+  const { pool } = deps;
+
+  async function transition(
+    commandId: string,
+    status: OutboundStatus,
+    sets: string,
+    params: unknown[],
+    error?: OutboundError,
+  ) {
+    // Forward only here too: a late "sending" from a retried attempt never hides "sent".
+    await pool.query(
+      `UPDATE outbound_messages SET status = $2, ${sets}, updated_at = now(),
+         history = history || ${historyEntry}
+       WHERE command_id = $1 AND outbound_status_rank(status) < outbound_status_rank($2)`,
+      [commandId, status, new Date().toISOString(), error ? JSON.stringify(error) : null, ...params],
+    );
+  }
+
+  return {
+    async claim(input) {
+      const { rows } = await pool.query<Row>(
+        `WITH ins AS (
+           INSERT INTO outbound_messages (command_id, integration_id, channel, recipient, message_type, history)
+           VALUES ($1, $2, $3, $4, $5, jsonb_build_array(jsonb_build_object('status', 'queued', 'at', $6::text)))
+           ON CONFLICT (command_id) DO NOTHING RETURNING *)
+         SELECT * FROM ins UNION ALL SELECT * FROM outbound_messages WHERE command_id = $1 LIMIT 1`,
+        [
+          input.commandId,
+          input.integrationId,
+          input.channel,
+          input.recipient,
+          input.messageType,
+          new Date().toISOString(),
+        ],
+      );
+      return toMessage(rows[0] as Row);
+    },
+
+    async markSending(commandId, attempt) {
+      await pool.query(
+        `UPDATE outbound_messages SET status = 'sending', attempts = $2, updated_at = now(),
+           history = CASE WHEN status = 'sending' THEN history
+                     ELSE history || jsonb_build_array(jsonb_build_object('status', 'sending', 'at', $3::text)) END
+         WHERE command_id = $1 AND status IN ('queued', 'sending')`,
+        [commandId, attempt, new Date().toISOString()],
+      );
+    },
+
+    markSent: (commandId, input) =>
+      transition(
+        commandId,
+        'sent',
+        'meta_message_id = $5, attempts = $6, sent_at = now(), last_error = NULL',
+        [input.metaMessageId, input.attempts],
+      ),
+
+    markFailed: (commandId, input) =>
+      transition(
+        commandId,
+        'failed',
+        'last_error = $4::jsonb, attempts = $5, failed_at = now()',
+        [input.attempts],
+        input.error,
+      ),
+
+    async recordAttemptError(commandId, input) {
+      await pool.query(
+        `UPDATE outbound_messages SET last_error = $2::jsonb, attempts = $3, updated_at = now() WHERE command_id = $1`,
+        [commandId, JSON.stringify(input.error), input.attempts],
+      );
+    },
+
+    async applyStatus(input) {
+      const column = { sent: 'sent_at', delivered: 'delivered_at', read: 'read_at', failed: 'failed_at' }[
+        input.status
+      ];
+      const { rowCount } = await pool.query(
+        `UPDATE outbound_messages SET status = $2, ${column} = COALESCE(${column}, $3::timestamptz), updated_at = now(),
+           last_error = COALESCE($4::jsonb, last_error),
+           history = history || ${historyEntry}
+         WHERE meta_message_id = $1 AND outbound_status_rank(status) < outbound_status_rank($2)`,
+        [input.metaMessageId, input.status, input.at, input.error ? JSON.stringify(input.error) : null],
+      );
+      if (rowCount) return 'applied';
+      const { rows } = await pool.query('SELECT 1 FROM outbound_messages WHERE meta_message_id = $1', [
+        input.metaMessageId,
+      ]);
+      return rows.length > 0 ? 'stale' : 'unknown';
+    },
+
+    async get(commandId) {
+      const { rows } = await pool.query<Row>('SELECT * FROM outbound_messages WHERE command_id = $1', [
+        commandId,
+      ]);
+      return rows[0] ? toMessage(rows[0]) : null;
+    },
+  };
+}
