@@ -1,0 +1,122 @@
+import { TokenBucket } from './token-bucket.ts';
+
+export interface RateLimitSettings {
+  /** WhatsApp messages per second per business number (Meta default 80; up to 1000 after upgrade). */
+  whatsappPerNumberPerSecond: number;
+  /** WhatsApp pair rate: about 1 message per 6 s to the same user… */
+  whatsappPerRecipientPerSecond: number;
+  /** …with bursts allowed (Meta documents bursts without a number; 5 is conservative). */
+  whatsappPerRecipientBurst: number;
+  /** Messenger Send API calls per second per Page (300 for text). */
+  messengerPerPagePerSecond: number;
+  /** Instagram calls per second per account (300). */
+  instagramPerAccountPerSecond: number;
+  /** Per-integration overrides of the per-account rate (e.g. a number upgraded to 1000/s). */
+  perIntegrationPerSecond?: Readonly<Record<string, number>>;
+}
+
+export const defaultRateLimits: RateLimitSettings = {
+  whatsappPerNumberPerSecond: 80,
+  whatsappPerRecipientPerSecond: 1 / 6,
+  whatsappPerRecipientBurst: 5,
+  messengerPerPagePerSecond: 300,
+  instagramPerAccountPerSecond: 300,
+};
+
+export interface RateKey {
+  channel: 'whatsapp' | 'instagram' | 'messenger';
+  integrationId: string;
+  /** Phone number id / Page id / IG account id. */
+  accountId: string;
+  recipient: string;
+}
+
+/**
+ * Meta's throughput limits as client-side pacing, so the sender stays under them instead of
+ * collecting 130429 / 131056 errors: one bucket per sending account and, for WhatsApp, one per
+ * (number, recipient) pair. Buckets of idle keys are dropped after a while.
+ */
+export class RateLimits {
+  readonly #settings: RateLimitSettings;
+  readonly #now: () => number;
+  readonly #accounts = new Map<string, TokenBucket>();
+  readonly #pairs = new Map<string, { bucket: TokenBucket; lastUsed: number }>();
+
+  constructor(settings: RateLimitSettings, now: () => number = Date.now) {
+    this.#settings = settings;
+    this.#now = now;
+  }
+
+  #accountBucket(key: RateKey): TokenBucket {
+    const id = `${key.channel}:${key.accountId}`;
+    let bucket = this.#accounts.get(id);
+    if (!bucket) {
+      const s = this.#settings;
+      const rate =
+        s.perIntegrationPerSecond?.[key.integrationId] ??
+        (key.channel === 'whatsapp'
+          ? s.whatsappPerNumberPerSecond
+          : key.channel === 'messenger'
+            ? s.messengerPerPagePerSecond
+            : s.instagramPerAccountPerSecond);
+      // Burst of one second's worth at most: Meta counts per second, not per minute.
+      bucket = new TokenBucket({
+        ratePerSecond: rate,
+        burst: Math.max(1, Math.floor(rate / 10)),
+        now: this.#now,
+      });
+      this.#accounts.set(id, bucket);
+    }
+    return bucket;
+  }
+
+  #pairBucket(key: RateKey): TokenBucket | null {
+    if (key.channel !== 'whatsapp') return null;
+    const id = `${key.accountId}:${key.recipient}`;
+    let entry = this.#pairs.get(id);
+    if (!entry) {
+      entry = {
+        bucket: new TokenBucket({
+          ratePerSecond: this.#settings.whatsappPerRecipientPerSecond,
+          burst: this.#settings.whatsappPerRecipientBurst,
+          now: this.#now,
+        }),
+        lastUsed: this.#now(),
+      };
+      this.#pairs.set(id, entry);
+      if (this.#pairs.size > 100_000) this.#evictIdlePairs();
+    }
+    entry.lastUsed = this.#now();
+    return entry.bucket;
+  }
+
+  #evictIdlePairs(): void {
+    const idleFor =
+      (this.#settings.whatsappPerRecipientBurst / this.#settings.whatsappPerRecipientPerSecond) * 1000;
+    const cutoff = this.#now() - idleFor;
+    for (const [id, entry] of this.#pairs) if (entry.lastUsed < cutoff) this.#pairs.delete(id);
+  }
+
+  /**
+   * Books the recipient's pair-rate slot (WhatsApp only); returns the milliseconds until it is
+   * due. Booked first and on its own, so a recipient who must wait holds no account token.
+   */
+  reservePair(key: RateKey): number {
+    return this.#pairBucket(key)?.reserve() ?? 0;
+  }
+
+  /** Books the sending account's slot; returns the milliseconds until it is due. */
+  reserveAccount(key: RateKey): number {
+    return this.#accountBucket(key).reserve();
+  }
+
+  /** 131056: back off this recipient only. */
+  penalizeRecipient(key: RateKey, ms: number): void {
+    this.#pairBucket(key)?.penalize(ms);
+  }
+
+  /** 130429 / 80007 / 613: the whole account is over its limit. */
+  penalizeAccount(key: RateKey, ms: number): void {
+    this.#accountBucket(key).penalize(ms);
+  }
+}
