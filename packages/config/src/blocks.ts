@@ -64,6 +64,35 @@ export const webhookIngestorBlock = {
   SPOOL_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
 };
 
+export const messageSenderBlock = {
+  /** Consumer group of the senders; every replica uses the same so partitions are shared out. */
+  SENDER_GROUP_ID: z.string().min(1).default('omnistream-message-sender'),
+  /** Conversations (integration + recipient) being worked on at once per sender process. */
+  MAX_CONCURRENT_CHATS: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** Commands held in memory per process before the consumer pauses (backpressure). */
+  SENDER_MAX_BUFFERED: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
+  /** Graph calls per command before it goes to the DLQ (the first included). */
+  SENDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+  /** First retry delay; doubles per attempt with jitter. */
+  SENDER_RETRY_MIN_DELAY_MS: z.coerce.number().int().min(1).max(600_000).default(500),
+  /** Cap on one retry delay (Retry-After from Meta may ask for longer; it is honoured). */
+  SENDER_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  /** How long commands of an integration that needs a new token (error 190) wait for one. */
+  SENDER_REAUTH_WAIT_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+  /** WhatsApp messages per second per business number (Meta: 80 by default, up to 1000). */
+  RATE_WHATSAPP_PER_NUMBER: z.coerce.number().positive().max(10_000).default(80),
+  /** WhatsApp pair rate: one message per this many ms to the same recipient… */
+  RATE_WHATSAPP_PAIR_INTERVAL_MS: z.coerce.number().int().min(1).max(600_000).default(6_000),
+  /** …after a burst of this many. */
+  RATE_WHATSAPP_PAIR_BURST: z.coerce.number().int().min(1).max(1_000).default(5),
+  /** Messenger Send API calls per second per Page. */
+  RATE_MESSENGER_PER_PAGE: z.coerce.number().positive().max(10_000).default(300),
+  /** Instagram calls per second per account. */
+  RATE_INSTAGRAM_PER_ACCOUNT: z.coerce.number().positive().max(10_000).default(300),
+  /** Port of the sender's /healthz, /readyz and /metrics (it serves no other HTTP). */
+  MESSAGE_SENDER_METRICS_PORT: port.default(3002),
+};
+
 export const shutdownBlock = {
   /** Upper bound for a graceful shutdown; in-flight work normally finishes well before. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
@@ -80,6 +109,17 @@ export const metaBlock = {
   META_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'must be a numeric phone number id').optional(),
   /** Graph API base URL including the version; tests point it at meta-sim. */
   META_API_URL: url.default('https://graph.facebook.com/v21.0'),
+};
+
+export const graphClientBlock = {
+  /** Time to open a TCP/TLS connection to the Graph API. */
+  GRAPH_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  /** Time until Meta's response headers arrive. */
+  GRAPH_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  /** Time allowed between body chunks of a response. */
+  GRAPH_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  /** Keep-alive connections per Graph host per process. */
+  GRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1_000).default(64),
 };
 
 export const instagramBlock = {

@@ -2,11 +2,13 @@ export { z } from 'zod';
 export {
   apiGatewayHttpBlock,
   cryptoBlock,
+  graphClientBlock,
   httpHostBlock,
   instagramBlock,
   integrationsBlock,
   kafkaBlock,
   logBlock,
+  messageSenderBlock,
   messengerBlock,
   metaBlock,
   postgresBlock,
