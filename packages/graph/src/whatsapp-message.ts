@@ -1,0 +1,178 @@
+import { InteractiveSchema } from '@omnistream/events';
+import { z } from 'zod';
+import {
+  BodyIdSchema,
+  exactlyOneSource,
+  HttpUrlSchema,
+  PathIdSchema,
+  TokenSchema,
+} from './input-primitives.ts';
+
+/**
+ * What `sendWhatsApp` accepts: the Cloud API message types in the gateway's camelCase shape, mapped
+ * onto Meta's JSON by whatsapp-body.ts. Limits from the WhatsApp Cloud API Messages reference.
+ */
+
+const source = { id: BodyIdSchema.optional(), link: HttpUrlSchema.optional() };
+/** Media captions: 1024 characters (Messages reference, media object). */
+const caption = z.string().min(1).max(1024);
+
+export const WhatsAppTextSchema = z.strictObject({
+  type: z.literal('text'),
+  // Meta counts "characters"; code points count an emoji as one, as people do.
+  text: z
+    .string()
+    .min(1)
+    .refine((t) => [...t].length <= 4096, 'WhatsApp text is limited to 4096 characters'),
+  /** Render a preview of the first URL in the text. */
+  previewUrl: z.boolean().optional(),
+});
+
+const CaptionedMediaSchema = z
+  .strictObject({ type: z.enum(['image', 'video']), ...source, caption: caption.optional() })
+  .superRefine(exactlyOneSource);
+const DocumentSchema = z
+  .strictObject({
+    type: z.literal('document'),
+    ...source,
+    caption: caption.optional(),
+    filename: z.string().min(1).max(240).optional(),
+  })
+  .superRefine(exactlyOneSource);
+/** WhatsApp refuses a caption on audio and stickers. */
+const BareMediaSchema = z
+  .strictObject({ type: z.enum(['audio', 'sticker']), ...source })
+  .superRefine(exactlyOneSource);
+
+export const WhatsAppLocationSchema = z.strictObject({
+  type: z.literal('location'),
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  name: z.string().min(1).max(1000).optional(),
+  address: z.string().min(1).max(1000).optional(),
+});
+
+const typed = <T extends z.ZodRawShape>(shape: T) =>
+  z.strictObject({ ...shape, type: z.string().min(1).max(32).optional() });
+
+/** A contact card (Messages reference, contacts object); only `name.formattedName` is required. */
+export const WhatsAppContactSchema = z.strictObject({
+  name: z.strictObject({
+    formattedName: z.string().min(1),
+    firstName: z.string().min(1).optional(),
+    lastName: z.string().min(1).optional(),
+    middleName: z.string().min(1).optional(),
+    prefix: z.string().min(1).optional(),
+    suffix: z.string().min(1).optional(),
+  }),
+  phones: z.array(typed({ phone: z.string().min(1), waId: z.string().min(1).optional() })).optional(),
+  emails: z.array(typed({ email: z.string().min(1) })).optional(),
+  urls: z.array(typed({ url: z.string().min(1) })).optional(),
+  addresses: z
+    .array(
+      typed({
+        street: z.string().min(1).optional(),
+        city: z.string().min(1).optional(),
+        state: z.string().min(1).optional(),
+        zip: z.string().min(1).optional(),
+        country: z.string().min(1).optional(),
+        countryCode: z.string().min(1).optional(),
+      }),
+    )
+    .optional(),
+  org: z
+    .strictObject({
+      company: z.string().min(1).optional(),
+      department: z.string().min(1).optional(),
+      title: z.string().min(1).optional(),
+    })
+    .optional(),
+  birthday: z.iso.date().optional(),
+});
+export type WhatsAppContact = z.infer<typeof WhatsAppContactSchema>;
+
+export const WhatsAppContactsSchema = z.strictObject({
+  type: z.literal('contacts'),
+  contacts: z.array(WhatsAppContactSchema).min(1),
+});
+
+export const WhatsAppInteractiveSchema = z.strictObject({
+  type: z.literal('interactive'),
+  /** Buttons, list or CTA URL in the events package's shape (limits checked there). */
+  interactive: InteractiveSchema,
+});
+
+/**
+ * Template components go to Graph verbatim (Meta's snake_case: `type`, `sub_type`, `index`,
+ * `parameters[]`); only their skeleton is checked, Meta checks them against the approved template.
+ */
+export const TemplateComponentSchema = z.looseObject({
+  type: z.string().min(1),
+  parameters: z.array(z.looseObject({ type: z.string().min(1) })).optional(),
+});
+
+export const TemplateNameSchema = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(/^[a-z0-9_]+$/, 'template names hold lowercase letters, digits and underscores only');
+export const LanguageCodeSchema = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,4})?$/, 'must be a language code such as en_US');
+
+export const WhatsAppTemplateSchema = z.strictObject({
+  type: z.literal('template'),
+  name: TemplateNameSchema,
+  language: LanguageCodeSchema,
+  components: z.array(TemplateComponentSchema).optional(),
+});
+
+export const WhatsAppReactionSchema = z.strictObject({
+  type: z.literal('reaction'),
+  /** The wamid reacted to. */
+  messageId: BodyIdSchema,
+  /** One emoji; an empty string removes the business's earlier reaction. */
+  emoji: z.string().max(32),
+});
+
+export const WhatsAppMessageSchema = z.discriminatedUnion('type', [
+  WhatsAppTextSchema,
+  CaptionedMediaSchema,
+  DocumentSchema,
+  BareMediaSchema,
+  WhatsAppLocationSchema,
+  WhatsAppContactsSchema,
+  WhatsAppInteractiveSchema,
+  WhatsAppTemplateSchema,
+  WhatsAppReactionSchema,
+]);
+export type WhatsAppMessage = z.infer<typeof WhatsAppMessageSchema>;
+
+export const SendWhatsAppInputSchema = z
+  .strictObject({
+    phoneNumberId: PathIdSchema,
+    token: TokenSchema,
+    /** Phone number in any format Meta accepts (`+1 650-555-1234`, `16505551234`) or a BSUID. */
+    to: z.string().regex(/^\S(.{0,62}\S)?$/, 'must be a phone number or user id'),
+    message: WhatsAppMessageSchema,
+    /** wamid to quote (`context.message_id`). */
+    replyTo: BodyIdSchema.optional(),
+    /**
+     * `biz_opaque_callback_data`: echoed in this message's status webhooks (Messages reference), so
+     * the sender can put its command id here and match statuses without a lookup. Up to 512 chars.
+     */
+    callbackData: z.string().min(1).max(512).optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.replyTo !== undefined && input.message.type === 'reaction') {
+      ctx.addIssue({ code: 'custom', path: ['replyTo'], message: 'a reaction cannot quote a message' });
+    }
+  });
+export type SendWhatsAppInput = z.input<typeof SendWhatsAppInputSchema>;
+
+export const MarkWhatsAppReadInputSchema = z.strictObject({
+  phoneNumberId: PathIdSchema,
+  token: TokenSchema,
+  messageId: BodyIdSchema,
+});
+export type MarkWhatsAppReadInput = z.input<typeof MarkWhatsAppReadInputSchema>;
