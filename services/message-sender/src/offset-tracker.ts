@@ -17,7 +17,10 @@ export class OffsetTracker {
   track(topic: string, partition: number, offset: string): void {
     const k = OffsetTracker.key(topic, partition);
     let set = this.#pending.get(k);
-    if (!set) this.#pending.set(k, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.#pending.set(k, set);
+    }
     set.add(BigInt(offset));
   }
 

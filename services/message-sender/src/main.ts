@@ -1,0 +1,108 @@
+// message-sender start-up: config, real dependencies, ops HTTP, graceful shutdown.
+import { loadConfigOrExit } from '@omnistream/config';
+import { createPool, defaultMigrationsDir, pendingMigrations } from '@omnistream/db';
+import { createLogger, createRedactor } from '@omnistream/logger';
+import { installGracefulShutdown, registerErrorHandler, registerOpsRoutes } from '@omnistream/service-kit';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { senderConfigSchema } from './config.ts';
+import { startSender } from './sender.ts';
+
+const config = loadConfigOrExit(senderConfigSchema, 'message-sender');
+const redactor = createRedactor([
+  config.META_APP_SECRET,
+  config.META_ACCESS_TOKEN,
+  config.INSTAGRAM_APP_SECRET,
+]);
+const logger = createLogger({ name: 'message-sender', level: config.LOG_LEVEL, redactor });
+
+const pool = createPool({
+  connectionString: config.DATABASE_URL,
+  max: config.DATABASE_POOL_MAX,
+  logger,
+  applicationName: 'omnistream-message-sender',
+});
+const pending = await pendingMigrations({ pool, dir: defaultMigrationsDir });
+if (pending.length > 0) {
+  logger.fatal({ pending: pending.map((m) => m.name) }, 'database is not migrated; run `pnpm migrate` first');
+  await pool.end();
+  process.exit(1);
+}
+
+const sender = await startSender({
+  logger,
+  redactor,
+  pool,
+  settings: {
+    brokers: config.KAFKA_BROKERS,
+    clientId: `${config.KAFKA_CLIENT_ID}-message-sender`,
+    groupId: config.SENDER_GROUP_ID,
+    topics: {
+      outbound: config.KAFKA_TOPIC_OUTBOUND,
+      results: config.KAFKA_TOPIC_OUTBOUND_RESULTS,
+      dlq: config.KAFKA_TOPIC_OUTBOUND_DLQ,
+      inbound: config.KAFKA_TOPIC_INBOUND,
+    },
+    graph: {
+      graphUrl: config.META_API_URL,
+      instagramUrl: config.INSTAGRAM_API_URL,
+      appSecret: config.META_APP_SECRET,
+      instagramAppSecret: config.INSTAGRAM_APP_SECRET,
+      timeouts: {
+        connectMs: config.GRAPH_CONNECT_TIMEOUT_MS,
+        headersMs: config.GRAPH_HEADERS_TIMEOUT_MS,
+        bodyMs: config.GRAPH_BODY_TIMEOUT_MS,
+      },
+      connections: config.GRAPH_CONNECTIONS,
+    },
+    send: {
+      maxAttempts: config.SENDER_MAX_ATTEMPTS,
+      minDelayMs: config.SENDER_RETRY_MIN_DELAY_MS,
+      maxDelayMs: config.SENDER_RETRY_MAX_DELAY_MS,
+      reauthWaitMs: config.SENDER_REAUTH_WAIT_MS,
+      reauthPollMs: Math.min(1_000, config.INTEGRATIONS_POLL_INTERVAL_MS),
+    },
+    rateLimits: {
+      whatsappPerNumberPerSecond: config.RATE_WHATSAPP_PER_NUMBER,
+      whatsappPerRecipientPerSecond: 1000 / config.RATE_WHATSAPP_PAIR_INTERVAL_MS,
+      whatsappPerRecipientBurst: config.RATE_WHATSAPP_PAIR_BURST,
+      messengerPerPagePerSecond: config.RATE_MESSENGER_PER_PAGE,
+      instagramPerAccountPerSecond: config.RATE_INSTAGRAM_PER_ACCOUNT,
+    },
+    maxConcurrentChats: config.MAX_CONCURRENT_CHATS,
+    maxBuffered: config.SENDER_MAX_BUFFERED,
+    integrationsPollIntervalMs: config.INTEGRATIONS_POLL_INTERVAL_MS,
+    encryptionKeys: config.TOKEN_ENCRYPTION_KEYS,
+    fallback: { whatsappPhoneNumberId: config.META_PHONE_NUMBER_ID, whatsappToken: config.META_ACCESS_TOKEN },
+  },
+});
+
+let shuttingDown = false;
+const ops = Fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true });
+registerErrorHandler(ops);
+registerOpsRoutes(ops, {
+  registry: sender.registry,
+  checks: sender.readiness,
+  isShuttingDown: () => shuttingDown,
+});
+
+installGracefulShutdown({
+  logger,
+  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  steps: [
+    {
+      name: 'mark not ready',
+      run: () => {
+        shuttingDown = true;
+      },
+    },
+    ...sender.shutdownSteps,
+    { name: 'close ops server', run: () => ops.close() },
+    { name: 'close PostgreSQL pool', run: () => pool.end() },
+  ],
+});
+
+const address = await ops.listen({ port: config.MESSAGE_SENDER_METRICS_PORT, host: config.HTTP_HOST });
+logger.info(
+  { ops: address, topic: config.KAFKA_TOPIC_OUTBOUND, group: config.SENDER_GROUP_ID },
+  'message-sender running',
+);

@@ -1,0 +1,341 @@
+import {
+  commandKey,
+  type DlqReason,
+  type DlqRecord,
+  type SendCommand,
+  type SendError,
+  type SendResult,
+} from '@omnistream/events';
+import { type GraphClient, GraphError } from '@omnistream/graph';
+import type { IntegrationsRepository, ResolvedToken, TokenProvider } from '@omnistream/integrations';
+import { ENV_FALLBACK_INTEGRATION_ID } from '@omnistream/integrations';
+import type { Producer } from '@omnistream/kafka';
+import type { Logger } from '@omnistream/logger';
+import { type OutboundMessagesRepository, SENT_OR_LATER } from '@omnistream/outbound';
+import pRetry from 'p-retry';
+import type { RateKey, RateLimits } from './rate-limits.ts';
+import type { SenderMetrics } from './sender-metrics.ts';
+
+export interface SendSettings {
+  maxAttempts: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  /** How long commands wait for a new token after error 190 (or for an unknown integration). */
+  reauthWaitMs: number;
+  reauthPollMs: number;
+}
+
+export interface SendProcessorDeps {
+  graph: Pick<GraphClient, 'send'>;
+  tokens: Pick<TokenProvider, 'byIntegrationId'>;
+  integrations: Pick<IntegrationsRepository, 'update'>;
+  outbound: OutboundMessagesRepository;
+  producer: Pick<Producer, 'send'>;
+  topics: { results: string; dlq: string };
+  limits: RateLimits;
+  logger: Logger;
+  metrics: SenderMetrics;
+  settings: SendSettings;
+}
+
+/** Shutdown began: the command is left unfinished (uncommitted) and will be redelivered. */
+export class SendAbandoned extends Error {
+  override name = 'SendAbandoned';
+}
+
+interface AttemptError {
+  at: string;
+  message: string;
+  code?: string;
+  retryable?: boolean;
+}
+
+class Terminal extends Error {
+  override name = 'Terminal';
+  readonly reason: DlqReason;
+  readonly sendError: SendError;
+  constructor(reason: DlqReason, sendError: SendError) {
+    super(sendError.message);
+    this.reason = reason;
+    this.sendError = sendError;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new SendAbandoned('shutting down'));
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new SendAbandoned('shutting down'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function toSendError(err: unknown): SendError {
+  if (err instanceof GraphError) return err.toSendError();
+  return { code: 'SENDER_INTERNAL', message: (err as Error)?.message || 'unknown error', retryable: true };
+}
+
+/**
+ * Sends one command: exactly once as far as this gateway can make it (the outbound_messages row
+ * says whether it was sent already), within Meta's limits, retried with backoff on retryable
+ * errors, dead-lettered with every attempt's error otherwise. Always publishes a result.
+ */
+export function createSendProcessor(deps: SendProcessorDeps) {
+  const { graph, tokens, outbound, producer, topics, limits, logger, metrics, settings } = deps;
+
+  async function publishResult(command: SendCommand, result: SendResult): Promise<void> {
+    await producer.send(topics.results, [{ key: commandKey(command), value: JSON.stringify(result) }]);
+  }
+
+  async function deadLetter(
+    raw: unknown,
+    key: string | null,
+    reason: DlqReason,
+    errors: AttemptError[],
+    attempts: number,
+  ) {
+    const record: DlqRecord = {
+      schemaVersion: 1,
+      // null stands for a command that was not even JSON (its text is in the error).
+      command: raw ?? null,
+      reason,
+      errors: errors.length > 0 ? errors : [{ at: new Date().toISOString(), message: reason }],
+      attempts,
+      deadLetteredAt: new Date().toISOString(),
+    };
+    await producer.send(topics.dlq, [{ key, value: JSON.stringify(record) }]);
+    metrics.deadLetters.inc({ reason });
+  }
+
+  /** The token to use, waiting (bounded) when the integration is unknown or its token was refused. */
+  async function tokenFor(
+    command: SendCommand,
+    refused: string | null,
+    signal: AbortSignal,
+  ): Promise<ResolvedToken> {
+    const deadline = Date.now() + settings.reauthWaitMs;
+    for (;;) {
+      const resolved = tokens.byIntegrationId(command.integrationId);
+      if (resolved && resolved.channel !== command.channel) {
+        throw new Terminal('non_retryable', {
+          code: 'SENDER_CHANNEL_MISMATCH',
+          message: `integration ${command.integrationId} is a ${resolved.channel} integration, the command is for ${command.channel}`,
+          retryable: false,
+        });
+      }
+      if (resolved && resolved.token !== refused) return resolved;
+      if (Date.now() >= deadline) {
+        throw new Terminal('needs_reauth_timeout', {
+          code: resolved ? 'GRAPH_190' : 'SENDER_UNKNOWN_INTEGRATION',
+          message: resolved
+            ? `integration ${command.integrationId} needs a new token; none appeared within ${settings.reauthWaitMs} ms`
+            : `no active integration ${command.integrationId} appeared within ${settings.reauthWaitMs} ms`,
+          retryable: false,
+        });
+      }
+      await sleep(settings.reauthPollMs, signal);
+    }
+  }
+
+  return {
+    /** Dead-letters a command that failed its schema; nothing is sent. */
+    async rejectInvalid(raw: unknown, key: string | null, reason: string): Promise<void> {
+      await deadLetter(
+        raw,
+        key,
+        'invalid',
+        [{ at: new Date().toISOString(), message: reason, code: 'SENDER_INVALID_COMMAND', retryable: false }],
+        0,
+      );
+    },
+
+    async process(command: SendCommand, signal: AbortSignal): Promise<void> {
+      const existing = await outbound.claim({
+        commandId: command.commandId,
+        integrationId: command.integrationId,
+        channel: command.channel,
+        recipient: command.to,
+        messageType: command.message.type,
+      });
+      if (SENT_OR_LATER.has(existing.status) || existing.status === 'failed') {
+        // Redelivered after a crash or a rebalance: never send twice; make sure the result exists.
+        metrics.sends.inc({ channel: command.channel, outcome: 'duplicate_skipped' });
+        const result: SendResult =
+          existing.status === 'failed'
+            ? {
+                schemaVersion: 1,
+                commandId: command.commandId,
+                integrationId: command.integrationId,
+                channel: command.channel,
+                to: command.to,
+                outcome: 'failed',
+                error: existing.lastError ?? { code: 'SENDER_FAILED', message: 'failed', retryable: false },
+                attempts: existing.attempts,
+                failedAt: (existing.failedAt ?? existing.updatedAt).toISOString(),
+              }
+            : {
+                schemaVersion: 1,
+                commandId: command.commandId,
+                integrationId: command.integrationId,
+                channel: command.channel,
+                to: command.to,
+                outcome: 'sent',
+                metaMessageId: existing.metaMessageId,
+                attempts: Math.max(1, existing.attempts),
+                sentAt: (existing.sentAt ?? existing.updatedAt).toISOString(),
+              };
+        await publishResult(command, result);
+        return;
+      }
+
+      const errors: AttemptError[] = [];
+      let attempts = existing.attempts;
+      let refusedToken: string | null = null;
+      let rateKey: RateKey | null = null;
+
+      try {
+        const sent = await pRetry(
+          async () => {
+            const resolved = await tokenFor(command, refusedToken, signal);
+            rateKey = {
+              channel: command.channel,
+              integrationId: command.integrationId,
+              accountId: resolved.accountId,
+              recipient: command.to,
+            };
+            // Pair rate first (this recipient only), then the account's pace.
+            await sleep(limits.reservePair(rateKey), signal);
+            await sleep(limits.reserveAccount(rateKey), signal);
+            attempts += 1;
+            await outbound.markSending(command.commandId, attempts);
+            const started = performance.now();
+            try {
+              const result = await graph.send(command, {
+                token: resolved.token,
+                accountId: resolved.accountId,
+              });
+              return result;
+            } catch (err) {
+              if (err instanceof GraphError && err.code === 190) {
+                refusedToken = resolved.token;
+                if (resolved.integrationId !== ENV_FALLBACK_INTEGRATION_ID) {
+                  await deps.integrations
+                    .update(resolved.integrationId, { needsReauth: true })
+                    .catch((e) =>
+                      logger.warn(
+                        { err: e, integrationId: resolved.integrationId },
+                        'could not flag needs_reauth',
+                      ),
+                    );
+                }
+                logger.warn(
+                  { integrationId: resolved.integrationId, commandId: command.commandId },
+                  'Meta refused the token (190); integration flagged needs_reauth, waiting for a new token',
+                );
+              }
+              throw err;
+            } finally {
+              metrics.graphLatency.observe(
+                { channel: command.channel },
+                (performance.now() - started) / 1000,
+              );
+            }
+          },
+          {
+            retries: settings.maxAttempts - 1,
+            factor: 2,
+            minTimeout: settings.minDelayMs,
+            maxTimeout: settings.maxDelayMs,
+            randomize: true,
+            signal,
+            // A refused token (190) is waited out in tokenFor, not counted as an attempt at Meta.
+            shouldConsumeRetry: ({ error }) => !(error instanceof GraphError && error.code === 190),
+            shouldRetry: ({ error }) => {
+              if (error instanceof Terminal || error instanceof SendAbandoned) return false;
+              if (error instanceof GraphError) return error.retryable || error.code === 190;
+              return true;
+            },
+            onFailedAttempt: async ({ error, retryDelay }) => {
+              if (error instanceof Terminal || error instanceof SendAbandoned) return;
+              const sendError = toSendError(error);
+              errors.push({
+                at: new Date().toISOString(),
+                message: sendError.message,
+                code: sendError.code,
+                retryable: sendError.retryable,
+              });
+              await outbound.recordAttemptError(command.commandId, { error: sendError, attempts });
+              if (!(error instanceof GraphError)) return;
+              metrics.retries.inc({ channel: command.channel, category: error.category });
+              if (rateKey && error.category === 'pair_rate') {
+                // 131056: this recipient only; the number's other conversations keep going.
+                metrics.throttles.inc({ channel: command.channel, scope: 'recipient' });
+                limits.penalizeRecipient(rateKey, error.retryAfterMs ?? Math.max(retryDelay, 6_000));
+              } else if (rateKey && error.category === 'throttle') {
+                metrics.throttles.inc({ channel: command.channel, scope: 'account' });
+                limits.penalizeAccount(rateKey, error.retryAfterMs ?? retryDelay);
+              }
+              // Retry-After is a floor: wait out whatever p-retry's own delay does not cover.
+              if (error.retryAfterMs !== undefined && error.retryAfterMs > retryDelay) {
+                await sleep(error.retryAfterMs - retryDelay, signal);
+              }
+            },
+          },
+        );
+        await outbound.markSent(command.commandId, { metaMessageId: sent.metaMessageId, attempts });
+        metrics.sends.inc({ channel: command.channel, outcome: 'sent' });
+        await publishResult(command, {
+          schemaVersion: 1,
+          commandId: command.commandId,
+          integrationId: command.integrationId,
+          channel: command.channel,
+          to: command.to,
+          outcome: 'sent',
+          metaMessageId: sent.metaMessageId,
+          attempts: Math.max(1, attempts),
+          sentAt: new Date().toISOString(),
+        });
+      } catch (err) {
+        if (err instanceof SendAbandoned || signal.aborted) throw new SendAbandoned('shutting down');
+        const sendError = err instanceof Terminal ? err.sendError : toSendError(err);
+        if (err instanceof Terminal) {
+          errors.push({
+            at: new Date().toISOString(),
+            message: sendError.message,
+            code: sendError.code,
+            retryable: false,
+          });
+        }
+        const reason: DlqReason =
+          err instanceof Terminal ? err.reason : sendError.retryable ? 'retries_exhausted' : 'non_retryable';
+        await outbound.markFailed(command.commandId, { error: sendError, attempts });
+        metrics.sends.inc({ channel: command.channel, outcome: 'failed' });
+        logger.warn(
+          { commandId: command.commandId, reason, code: sendError.code, attempts },
+          'send failed; dead-lettered',
+        );
+        await deadLetter(command, commandKey(command), reason, errors, attempts);
+        await publishResult(command, {
+          schemaVersion: 1,
+          commandId: command.commandId,
+          integrationId: command.integrationId,
+          channel: command.channel,
+          to: command.to,
+          outcome: 'failed',
+          error: sendError,
+          attempts,
+          failedAt: new Date().toISOString(),
+        });
+      }
+    },
+  };
+}
+
+export type SendProcessor = ReturnType<typeof createSendProcessor>;
