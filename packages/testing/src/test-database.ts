@@ -39,7 +39,7 @@ export async function createTestDatabase(): Promise<TestDatabase & { drop(): Pro
   const pool = createPool({
     connectionString: url,
     max: 5,
-    logger: createLogger({ name: 'test-db', level: 'warn' }),
+    logger: createLogger({ name: 'test-db', level: 'error' }),
   });
   return {
     url,

@@ -110,6 +110,11 @@ export class RateLimits {
     return this.#accountBucket(key).reserve();
   }
 
+  /** One pair-rate interval (6 s by default): how long a recipient backs off after a 131056. */
+  get pairIntervalMs(): number {
+    return 1000 / this.#settings.whatsappPerRecipientPerSecond;
+  }
+
   /** 131056: back off this recipient only. */
   penalizeRecipient(key: RateKey, ms: number): void {
     this.#pairBucket(key)?.penalize(ms);

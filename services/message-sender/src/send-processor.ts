@@ -277,7 +277,10 @@ export function createSendProcessor(deps: SendProcessorDeps) {
               if (rateKey && error.category === 'pair_rate') {
                 // 131056: this recipient only; the number's other conversations keep going.
                 metrics.throttles.inc({ channel: command.channel, scope: 'recipient' });
-                limits.penalizeRecipient(rateKey, error.retryAfterMs ?? Math.max(retryDelay, 6_000));
+                limits.penalizeRecipient(
+                  rateKey,
+                  error.retryAfterMs ?? Math.max(retryDelay, limits.pairIntervalMs),
+                );
               } else if (rateKey && error.category === 'throttle') {
                 metrics.throttles.inc({ channel: command.channel, scope: 'account' });
                 limits.penalizeAccount(rateKey, error.retryAfterMs ?? retryDelay);
