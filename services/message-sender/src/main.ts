@@ -28,7 +28,10 @@ if (pending.length > 0) {
   process.exit(1);
 }
 
-const sender = await startSender({
+// Signals are handled from here on: a SIGTERM during start-up waits for start-up, then stops
+// everything in order (a default SIGTERM would kill sends in flight).
+let shuttingDown = false;
+const starting = startSender({
   logger,
   redactor,
   pool,
@@ -76,15 +79,8 @@ const sender = await startSender({
   },
 });
 
-let shuttingDown = false;
 const ops = Fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true });
 registerErrorHandler(ops);
-registerOpsRoutes(ops, {
-  registry: sender.registry,
-  checks: sender.readiness,
-  isShuttingDown: () => shuttingDown,
-});
-
 installGracefulShutdown({
   logger,
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
@@ -95,12 +91,27 @@ installGracefulShutdown({
         shuttingDown = true;
       },
     },
-    ...sender.shutdownSteps,
+    {
+      name: 'stop the sender',
+      run: async () => {
+        const sender = await starting;
+        for (const step of sender.shutdownSteps) {
+          await step.run();
+          logger.info({ step: step.name }, 'shutdown step done');
+        }
+      },
+    },
     { name: 'close ops server', run: () => ops.close() },
     { name: 'close PostgreSQL pool', run: () => pool.end() },
   ],
 });
 
+const sender = await starting;
+registerOpsRoutes(ops, {
+  registry: sender.registry,
+  checks: sender.readiness,
+  isShuttingDown: () => shuttingDown,
+});
 const address = await ops.listen({ port: config.MESSAGE_SENDER_METRICS_PORT, host: config.HTTP_HOST });
 logger.info(
   { ops: address, topic: config.KAFKA_TOPIC_OUTBOUND, group: config.SENDER_GROUP_ID },

@@ -28,7 +28,8 @@ if (pending.length > 0) {
   process.exit(1);
 }
 
-const ingestor = await createIngestor({
+// Signals are handled from here on (see the shutdown steps below).
+const starting = createIngestor({
   logger,
   redactor,
   pool,
@@ -51,9 +52,22 @@ const ingestor = await createIngestor({
 installGracefulShutdown({
   logger,
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  steps: [...ingestor.shutdownSteps, { name: 'close PostgreSQL pool', run: () => pool.end() }],
+  steps: [
+    {
+      name: 'stop the ingestor',
+      run: async () => {
+        const ingestor = await starting;
+        for (const step of ingestor.shutdownSteps) {
+          await step.run();
+          logger.info({ step: step.name }, 'shutdown step done');
+        }
+      },
+    },
+    { name: 'close PostgreSQL pool', run: () => pool.end() },
+  ],
 });
 
+const ingestor = await starting;
 const address = await ingestor.app.listen({ port: config.WEBHOOK_INGESTOR_PORT, host: config.HTTP_HOST });
 logger.info(
   { address, brokers: config.KAFKA_BROKERS, topic: config.KAFKA_TOPIC_INBOUND },
