@@ -15,3 +15,4 @@ export {
   type Queryable,
   withTransaction,
 } from './pool.ts';
+export { openServicePool } from './service-pool.ts';

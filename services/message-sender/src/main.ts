@@ -1,6 +1,6 @@
 // message-sender start-up: config, real dependencies, ops HTTP, graceful shutdown.
 import { loadConfigOrExit } from '@omnistream/config';
-import { createPool, defaultMigrationsDir, pendingMigrations } from '@omnistream/db';
+import { openServicePool } from '@omnistream/db';
 import { createLogger, createRedactor } from '@omnistream/logger';
 import { installGracefulShutdown, registerErrorHandler, registerOpsRoutes } from '@omnistream/service-kit';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
@@ -15,18 +15,12 @@ const redactor = createRedactor([
 ]);
 const logger = createLogger({ name: 'message-sender', level: config.LOG_LEVEL, redactor });
 
-const pool = createPool({
+const pool = await openServicePool({
+  service: 'message-sender',
   connectionString: config.DATABASE_URL,
   max: config.DATABASE_POOL_MAX,
   logger,
-  applicationName: 'omnistream-message-sender',
 });
-const pending = await pendingMigrations({ pool, dir: defaultMigrationsDir });
-if (pending.length > 0) {
-  logger.fatal({ pending: pending.map((m) => m.name) }, 'database is not migrated; run `pnpm migrate` first');
-  await pool.end();
-  process.exit(1);
-}
 
 // Signals are handled from here on: a SIGTERM during start-up waits for start-up, then stops
 // everything in order (a default SIGTERM would kill sends in flight).

@@ -10,6 +10,82 @@ import { collect, command, commandProducer, encryptionKeys, startWorld, until } 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const MAX_CONCURRENT_CHATS = 8;
 
+type World = Awaited<ReturnType<typeof startWorld>>;
+
+/** A meta-sim world, fresh topics, a results collector and a way to start the real sender process. */
+async function senderProcessRig(
+  db: { url: string; pool: import('@omnistream/db').Pool },
+  children: ChildProcess[],
+  cleanups: (() => Promise<unknown>)[],
+  group: string,
+) {
+  const world: World = await startWorld(db.pool);
+  cleanups.push(() => world.sim.stop());
+  // Each call takes 20 ms at Meta, so a signal lands with sends in flight.
+  world.sim.configure({ latencyMs: 20 });
+  const topics = await uniqueTopicNames();
+  const brokers = testKafka().brokers;
+  const collector = await collect(brokers, [topics.outboundResults, topics.outboundDlq]);
+  cleanups.push(() => collector.close());
+  const [port] = await freePorts(1);
+  const env = {
+    PATH: process.env.PATH ?? '',
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: brokers.join(','),
+    KAFKA_TOPIC_OUTBOUND: topics.outbound,
+    KAFKA_TOPIC_OUTBOUND_RESULTS: topics.outboundResults,
+    KAFKA_TOPIC_OUTBOUND_DLQ: topics.outboundDlq,
+    KAFKA_TOPIC_INBOUND: topics.inbound,
+    SENDER_GROUP_ID: `${group}-${port}`,
+    META_API_URL: world.sim.graphUrl,
+    INSTAGRAM_API_URL: world.sim.instagramUrl,
+    TOKEN_ENCRYPTION_KEYS: `k1:${encryptionKeys[0]?.key.toString('base64')}`,
+    MESSAGE_SENDER_METRICS_PORT: String(port),
+    HTTP_HOST: '127.0.0.1',
+    MAX_CONCURRENT_CHATS: String(MAX_CONCURRENT_CHATS),
+    RATE_WHATSAPP_PER_NUMBER: '10000',
+    RATE_WHATSAPP_PAIR_BURST: '1000',
+    LOG_LEVEL: 'warn',
+  };
+  const output: string[] = [];
+  const start = () => {
+    const child = spawn(process.execPath, [MAIN], {
+      cwd: mkdtempSync(join(tmpdir(), 'omni-sender-')),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d) => output.push(String(d)));
+    child.stderr?.on('data', (d) => output.push(String(d)));
+    children.push(child);
+    return child;
+  };
+  const produce = async (prefix: string, n: number, recipients: number) => {
+    const cmds = Array.from({ length: n }, (_, i) =>
+      command(
+        world.integrations.whatsapp.id,
+        'whatsapp',
+        `${prefix}${String(i % recipients).padStart(4, '0')}`,
+        {
+          type: 'text',
+          text: `${prefix} ${i}`,
+        },
+      ),
+    );
+    const producer = await commandProducer(brokers, topics.outbound);
+    await producer.send(...cmds);
+    await producer.close();
+    return cmds;
+  };
+  const sentIds = () =>
+    new Set(
+      collector
+        .of(topics.outboundResults)
+        .filter((r) => r.outcome === 'sent')
+        .map((r) => r.commandId),
+    );
+  return { world, topics, collector, start, produce, sentIds, output };
+}
+
 describe('message-sender killed with SIGKILL mid-run (real process, broker, PostgreSQL, meta-sim)', () => {
   const db = useTestDatabase();
   const children: ChildProcess[] = [];
@@ -20,54 +96,10 @@ describe('message-sender killed with SIGKILL mid-run (real process, broker, Post
   });
 
   it('sends every command after a restart, repeating at most the sends that were in flight when it died', async () => {
-    const world = await startWorld(db.pool);
-    cleanups.push(() => world.sim.stop());
-    // Each call takes 20 ms at Meta, so the kill lands with sends in flight.
-    world.sim.configure({ latencyMs: 20 });
-    const topics = await uniqueTopicNames();
-    const brokers = testKafka().brokers;
-    const collector = await collect(brokers, [topics.outboundResults, topics.outboundDlq]);
-    cleanups.push(() => collector.close());
-    const [port] = await freePorts(1);
-    const env = {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: brokers.join(','),
-      KAFKA_TOPIC_OUTBOUND: topics.outbound,
-      KAFKA_TOPIC_OUTBOUND_RESULTS: topics.outboundResults,
-      KAFKA_TOPIC_OUTBOUND_DLQ: topics.outboundDlq,
-      KAFKA_TOPIC_INBOUND: topics.inbound,
-      SENDER_GROUP_ID: `crash-test-${port}`,
-      META_API_URL: world.sim.graphUrl,
-      INSTAGRAM_API_URL: world.sim.instagramUrl,
-      TOKEN_ENCRYPTION_KEYS: `k1:${encryptionKeys[0]?.key.toString('base64')}`,
-      MESSAGE_SENDER_METRICS_PORT: String(port),
-      HTTP_HOST: '127.0.0.1',
-      MAX_CONCURRENT_CHATS: String(MAX_CONCURRENT_CHATS),
-      RATE_WHATSAPP_PER_NUMBER: '10000',
-      RATE_WHATSAPP_PAIR_BURST: '1000',
-      LOG_LEVEL: 'warn',
-    };
-    const start = () => {
-      const child = spawn(process.execPath, [MAIN], {
-        cwd: mkdtempSync(join(tmpdir(), 'omni-sender-')),
-        env,
-        stdio: 'ignore',
-      });
-      children.push(child);
-      return child;
-    };
-
+    const rig = await senderProcessRig(db, children, cleanups, 'crash-test');
+    const { world, start } = rig;
     const N = 240;
-    const cmds = Array.from({ length: N }, (_, i) =>
-      command(world.integrations.whatsapp.id, 'whatsapp', `1650555${String(i % 24).padStart(4, '0')}`, {
-        type: 'text',
-        text: `crash test ${i}`,
-      }),
-    );
-    const producer = await commandProducer(brokers, topics.outbound);
-    await producer.send(...cmds);
-    await producer.close();
+    const cmds = await rig.produce('1650555', N, 24);
 
     const first = start();
     await until(
@@ -88,20 +120,13 @@ describe('message-sender killed with SIGKILL mid-run (real process, broker, Post
     expect(sentBeforeCrash).toBeLessThan(N);
 
     start();
-    const sentIds = () =>
-      new Set(
-        collector
-          .of(topics.outboundResults)
-          .filter((r) => r.outcome === 'sent')
-          .map((r) => r.commandId),
-      );
     await until(
-      () => sentIds().size,
+      () => rig.sentIds().size,
       (n) => n === N,
       60_000,
     );
-    expect(sentIds().size).toBe(N);
-    expect(collector.of(topics.outboundDlq)).toHaveLength(0);
+    expect(rig.sentIds().size).toBe(N);
+    expect(rig.collector.of(rig.topics.outboundDlq)).toHaveLength(0);
 
     // Every command reached Meta; the only repeats are sends that were in flight at the kill.
     const markers = world.sim.ledger.entries().map((e) => e.marker);
@@ -117,55 +142,10 @@ describe('message-sender killed with SIGKILL mid-run (real process, broker, Post
   });
 
   it('on SIGTERM finishes the sends in flight, commits them and exits 0; a restart sends the rest with no repeats', async () => {
-    const world = await startWorld(db.pool);
-    cleanups.push(() => world.sim.stop());
-    world.sim.configure({ latencyMs: 20 });
-    const topics = await uniqueTopicNames();
-    const brokers = testKafka().brokers;
-    const collector = await collect(brokers, [topics.outboundResults, topics.outboundDlq]);
-    cleanups.push(() => collector.close());
-    const [port] = await freePorts(1);
-    const env = {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: brokers.join(','),
-      KAFKA_TOPIC_OUTBOUND: topics.outbound,
-      KAFKA_TOPIC_OUTBOUND_RESULTS: topics.outboundResults,
-      KAFKA_TOPIC_OUTBOUND_DLQ: topics.outboundDlq,
-      KAFKA_TOPIC_INBOUND: topics.inbound,
-      SENDER_GROUP_ID: `term-test-${port}`,
-      META_API_URL: world.sim.graphUrl,
-      INSTAGRAM_API_URL: world.sim.instagramUrl,
-      TOKEN_ENCRYPTION_KEYS: `k1:${encryptionKeys[0]?.key.toString('base64')}`,
-      MESSAGE_SENDER_METRICS_PORT: String(port),
-      HTTP_HOST: '127.0.0.1',
-      MAX_CONCURRENT_CHATS: String(MAX_CONCURRENT_CHATS),
-      RATE_WHATSAPP_PER_NUMBER: '10000',
-      RATE_WHATSAPP_PAIR_BURST: '1000',
-      LOG_LEVEL: 'info',
-    };
-    const output: string[] = [];
-    const start = () => {
-      const child = spawn(process.execPath, [MAIN], {
-        cwd: mkdtempSync(join(tmpdir(), 'omni-sender-')),
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout?.on('data', (d) => output.push(String(d)));
-      child.stderr?.on('data', (d) => output.push(String(d)));
-      children.push(child);
-      return child;
-    };
+    const rig = await senderProcessRig(db, children, cleanups, 'term-test');
+    const { world, start, output } = rig;
     const N = 200;
-    const cmds = Array.from({ length: N }, (_, i) =>
-      command(world.integrations.whatsapp.id, 'whatsapp', `1650556${String(i % 20).padStart(4, '0')}`, {
-        type: 'text',
-        text: `term test ${i}`,
-      }),
-    );
-    const producer = await commandProducer(brokers, topics.outbound);
-    await producer.send(...cmds);
-    await producer.close();
+    await rig.produce('1650556', N, 20);
 
     const first = start();
     await until(
@@ -184,19 +164,12 @@ describe('message-sender killed with SIGKILL mid-run (real process, broker, Post
     expect(rows[0].n).toBe(0);
 
     start();
-    const sentIds = () =>
-      new Set(
-        collector
-          .of(topics.outboundResults)
-          .filter((r) => r.outcome === 'sent')
-          .map((r) => r.commandId),
-      );
     await until(
-      () => sentIds().size,
+      () => rig.sentIds().size,
       (n) => n === N,
       60_000,
     );
-    expect(sentIds().size).toBe(N);
+    expect(rig.sentIds().size).toBe(N);
     expect(world.sim.ledger.duplicates()).toEqual([]);
     expect(world.sim.ledger.count()).toBe(N);
   });

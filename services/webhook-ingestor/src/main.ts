@@ -1,6 +1,6 @@
 // webhook-ingestor start-up: config, real dependencies, listen, graceful shutdown.
 import { loadConfigOrExit } from '@omnistream/config';
-import { createPool, defaultMigrationsDir, pendingMigrations } from '@omnistream/db';
+import { openServicePool } from '@omnistream/db';
 import { createLogger, createRedactor } from '@omnistream/logger';
 import { installGracefulShutdown } from '@omnistream/service-kit';
 import { ingestorConfigSchema } from './config.ts';
@@ -15,18 +15,12 @@ const redactor = createRedactor([
 ]);
 const logger = createLogger({ name: 'webhook-ingestor', level: config.LOG_LEVEL, redactor });
 
-const pool = createPool({
+const pool = await openServicePool({
+  service: 'webhook-ingestor',
   connectionString: config.DATABASE_URL,
   max: config.DATABASE_POOL_MAX,
   logger,
-  applicationName: 'omnistream-webhook-ingestor',
 });
-const pending = await pendingMigrations({ pool, dir: defaultMigrationsDir });
-if (pending.length > 0) {
-  logger.fatal({ pending: pending.map((m) => m.name) }, 'database is not migrated; run `pnpm migrate` first');
-  await pool.end();
-  process.exit(1);
-}
 
 // Signals are handled from here on (see the shutdown steps below).
 const starting = createIngestor({
