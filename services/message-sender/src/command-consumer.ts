@@ -83,6 +83,14 @@ export async function startCommandConsumer(options: CommandConsumerOptions) {
   }, options.commitIntervalMs ?? 200);
   commitTimer.unref();
 
+  // After a rebalance, partitions that moved to another replica are no longer ours to commit; their
+  // unfinished commands are redelivered there (and skipped if this replica sends them meanwhile).
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    const assigned = new Set(event.payload.memberAssignment[topic] ?? []);
+    for (const [t, partition] of tracker.partitions()) {
+      if (t === topic && !assigned.has(partition)) tracker.forget(t, partition);
+    }
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({

@@ -60,6 +60,15 @@ export class OffsetTracker {
     return n;
   }
 
+  /** Partitions with anything tracked, as [topic, partition] pairs. */
+  partitions(): [string, number][] {
+    const keys = new Set([...this.#pending.keys(), ...this.#highestDone.keys()]);
+    return [...keys].map((k) => {
+      const [topic, partition] = k.split('\u0000') as [string, string];
+      return [topic, Number(partition)];
+    });
+  }
+
   /** Forgets a partition this consumer no longer owns (after a rebalance). */
   forget(topic: string, partition: number): void {
     const k = OffsetTracker.key(topic, partition);
