@@ -5,7 +5,7 @@ import { createIntegrationsRepository, createTokenCipher } from '@omnistream/int
 import { createKafka, createProducer, type TopicNames } from '@omnistream/kafka';
 import { createLogger } from '@omnistream/logger';
 import { createMetaSim, type MetaSim } from '@omnistream/meta-sim';
-import { type Sender, type SenderSettings, startSender } from '../src/sender.ts';
+import type { Sender, SenderSettings } from '../src/sender.ts';
 
 export const encryptionKeys = [{ id: 'k1', key: randomBytes(32) }];
 export const logger = createLogger({
