@@ -139,7 +139,7 @@ describe('message-sender killed with SIGKILL mid-run (real process, broker, Post
       `SELECT status, count(*)::int AS n FROM outbound_messages GROUP BY status`,
     );
     expect(final).toEqual([{ status: 'sent', n: N }]);
-  });
+  }, 120_000);
 
   it('on SIGTERM finishes the sends in flight, commits them and exits 0; a restart sends the rest with no repeats', async () => {
     const rig = await senderProcessRig(db, children, cleanups, 'term-test');
@@ -172,5 +172,5 @@ describe('message-sender killed with SIGKILL mid-run (real process, broker, Post
     expect(rig.sentIds().size).toBe(N);
     expect(world.sim.ledger.duplicates()).toEqual([]);
     expect(world.sim.ledger.count()).toBe(N);
-  });
+  }, 120_000);
 });

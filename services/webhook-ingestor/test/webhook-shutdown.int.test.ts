@@ -115,5 +115,5 @@ describe('webhook-ingestor process: SIGTERM during load (real process, broker an
     );
     const lost = acknowledged.filter((id) => !inKafka.has(id));
     expect(lost).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -134,7 +134,7 @@ describe('Kafka outage: spool, relay, exactly once per event id (real PostgreSQL
     expect(metrics).toMatch(/inbound_relayed_events_total\{[^}]*\} 50/);
     // This ingestor's relay must not drain the next test's spool rows.
     await ingestor.close();
-  });
+  }, 60_000);
 
   it('answers 503 with Retry-After only when neither Kafka nor PostgreSQL can take the events', async () => {
     const [port] = await freePorts(1);
@@ -182,5 +182,5 @@ describe('Kafka outage: spool, relay, exactly once per event id (real PostgreSQL
     });
     expect(res2.statusCode).toBe(200);
     expect(await ingestor.spool.count()).toBe(2);
-  });
+  }, 60_000);
 });
