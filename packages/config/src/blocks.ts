@@ -70,9 +70,9 @@ export const messageSenderBlock = {
   /** Conversations (integration + recipient) being worked on at once per sender process. */
   MAX_CONCURRENT_CHATS: z.coerce.number().int().min(1).max(100_000).default(500),
   /** Commands held in memory per process before the consumer pauses (backpressure). */
-  SENDER_MAX_BUFFERED: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
+  SENDER_MAX_BUFFERED: z.coerce.number().int().min(10).max(1_000_000).default(1_000),
   /** Graph calls per command before it goes to the DLQ (the first included). */
-  SENDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+  SENDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
   /** First retry delay; doubles per attempt with jitter. */
   SENDER_RETRY_MIN_DELAY_MS: z.coerce.number().int().min(1).max(600_000).default(500),
   /** Cap on one retry delay (Retry-After from Meta may ask for longer; it is honoured). */

@@ -32,8 +32,9 @@ export class TokenBucket {
 
   /** Pushes availability back by `ms` (Meta told us we were too fast for this key). */
   penalize(ms: number): void {
-    // Empties the burst too: nothing may go for `ms`, then the normal rate resumes.
-    const emptyAt = this.#now() + (this.#capacity - 1) * this.#intervalMs;
-    this.#tat = Math.max(this.#tat, emptyAt) + ms;
+    // Nothing may go for `ms` (the burst is emptied too), then the normal rate resumes. Not
+    // additive: twenty sends refused at once by the same limit ask for one pause, not twenty.
+    const until = this.#now() + ms + (this.#capacity - 1) * this.#intervalMs;
+    this.#tat = Math.max(this.#tat, until);
   }
 }
