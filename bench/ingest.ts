@@ -1,0 +1,445 @@
+// Ingest benchmark: `pnpm bench:ingest`. See docs/benchmarks.md for what it measures and the knobs.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { databaseUrl, freePorts, startKafkaBroker, startTestPostgres } from '@omnistream/testing/harness';
+import { type Child, spawnNode, stopAllChildren, stopChild, waitForHttp } from './children.ts';
+import { summarizeCpuProfile } from './cpu-profile.ts';
+import { writeDocsSection } from './graph-report.ts';
+import { renderSection, SECTION_TITLE } from './ingest-docs.ts';
+import { runLoadProcess, startBareFastify, typeStrippingCost } from './ingest-processes.ts';
+import {
+  type BenchContext,
+  checkTargets,
+  fmt,
+  type IngestCounts,
+  mediansTable,
+  type RunRecord,
+  rawTable,
+  SCENARIO_TITLES,
+  type Scenario,
+  type TuningStep,
+} from './ingest-report.ts';
+import {
+  INBOUND_PARTITIONS,
+  INBOUND_TOPIC,
+  KAFKA_TUNE_CONNECTIONS,
+  MOKAPI_NOTES,
+  MOKAPI_SAFE_CONNECTIONS,
+  settingsFrom,
+} from './ingest-settings.ts';
+import { diffCounts, gcSecondsOf, ingestCounts, watchIngestorHeap } from './ingestor-metrics.ts';
+import type { LoadOptions } from './load.ts';
+import { findMokapiPid } from './mokapi.ts';
+import { cpuSeconds, pidsNamed, rssBytes, startSampler, waitForQuietMachine } from './proc-stats.ts';
+import { buildWhatsAppRequests, describeRequests } from './whatsapp-payloads.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const APP_SECRET = `bench-app-secret-${randomBytes(8).toString('hex')}`;
+const settings = settingsFrom(process.env);
+/** Machine CPU (% of one core) above which a run waits: our idle processes use a few %. */
+const QUIET_CPU_PERCENT = 25;
+/** CPU (% of one core) used by processes not ours during a run above which the run is repeated. */
+const OTHER_CPU_LIMIT = 25;
+const workDir = mkdtempSync(join(tmpdir(), 'omnistream-bench-'));
+const cleanups: (() => Promise<void>)[] = [];
+let cleaning: Promise<void> | null = null;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    await stopAllChildren();
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        console.error(`cleanup: ${(err as Error).message}`);
+      }
+    }
+    rmSync(workDir, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    console.error(`\n${signal}: stopping the ingestor, the ceiling server, the broker and PostgreSQL…`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+async function main(): Promise<void> {
+  const runId = `bench_${Date.now().toString(36)}`;
+  // Both start at once; whichever started is stopped on exit even if the other failed.
+  const [pgStart, brokerStart] = await Promise.allSettled([
+    startTestPostgres(runId),
+    startKafkaBroker({ topics: [INBOUND_TOPIC], partitions: INBOUND_PARTITIONS, scratchTopics: 0 }),
+  ]);
+  if (pgStart.status === 'fulfilled') cleanups.push(() => pgStart.value.stop());
+  if (brokerStart.status === 'fulfilled') cleanups.push(() => brokerStart.value.stop());
+  if (pgStart.status === 'rejected') throw pgStart.reason;
+  if (brokerStart.status === 'rejected') throw brokerStart.reason;
+  const postgres = pgStart.value;
+  const broker = brokerStart.value;
+  log(`PostgreSQL: ${postgres.description}`);
+  log(`Kafka broker: ${broker.kind} — ${broker.description}`);
+  const brokerPid = broker.kind === 'mokapi' ? findMokapiPid(broker.description) : undefined;
+  if (broker.kind === 'mokapi') log(`mokapi pid: ${brokerPid ?? 'not found (its CPU will not be reported)'}`);
+
+  const requests = buildWhatsAppRequests({ count: settings.requests, appSecret: APP_SECRET });
+  const requestMix = describeRequests(requests);
+  const requestsFile = join(workDir, 'requests.json');
+  writeFileSync(
+    requestsFile,
+    JSON.stringify(requests.map(({ method, path, headers, body }) => ({ method, path, headers, body }))),
+  );
+  log(
+    `requests: ${requestMix.count} signed webhooks, ${requestMix.minBytes}–${requestMix.maxBytes} B (median ${requestMix.medianBytes}), ` +
+      `${requestMix.eventsPerRequest.toFixed(2)} events each, ${JSON.stringify(requestMix.byKind)}`,
+  );
+
+  const [ingestorPort, barePort] = await freePorts(2);
+  if (ingestorPort === undefined || barePort === undefined) throw new Error('no free ports');
+  const ingestorEnv = {
+    KAFKA_BROKERS: broker.brokers.join(','),
+    KAFKA_TOPIC_INBOUND: INBOUND_TOPIC,
+    WEBHOOK_INGESTOR_PORT: String(ingestorPort),
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  };
+  const ingestors: Child[] = [];
+  const readyzUrl = `http://127.0.0.1:${ingestorPort}/readyz`;
+  // /readyz is 200 when Kafka OR the spool can take events; the benchmark wants Kafka.
+  const publishesToKafka = (status: number, body: string) =>
+    status === 200 && (JSON.parse(body) as { checks?: { kafka?: boolean } }).checks?.kafka === true;
+  const ingestorLog = join(tmpdir(), `omnistream-bench-ingest-${runId}.log`);
+  const startIngestor = async (extraArgs: string[] = []): Promise<Child> => {
+    // An empty working directory: no .env is read, only what is passed here.
+    const cwd = mkdtempSync(join(workDir, 'ingestor-cwd-'));
+    const child = spawnNode({
+      name: 'webhook-ingestor',
+      args: [...settings.ingestorNodeArgs, ...extraArgs, join(ROOT, 'services/webhook-ingestor/src/main.ts')],
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        ...ingestorEnv,
+        DATABASE_URL: databaseUrl(postgres.adminUrl, postgres.templateDatabase),
+        META_APP_SECRET: APP_SECRET,
+        META_VERIFY_TOKEN: `bench-verify-${randomBytes(6).toString('hex')}`,
+        TOKEN_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      },
+      logFile: ingestorLog,
+      countPattern: /"level":(40|50|60)\b/,
+    });
+    ingestors.push(child);
+    await waitForHttp(readyzUrl, child, {
+      accept: publishesToKafka,
+      timeoutMs: 60_000,
+      what: 'readiness with Kafka',
+    });
+    return child;
+  };
+  let ingestor = await startIngestor();
+  await new Promise((r) => setTimeout(r, 1_000));
+  const idleRssMb = { ingestor: (rssBytes(ingestor.pid) ?? 0) / 1024 / 1024, bare: 0 };
+  log(
+    `ingestor pid ${ingestor.pid} ready on 127.0.0.1:${ingestorPort}, idle RSS ${fmt(idleRssMb.ingestor, 1)} MB`,
+  );
+
+  const bare = await startBareFastify({ port: barePort, cwd: workDir });
+  idleRssMb.bare = (rssBytes(bare.pid) ?? 0) / 1024 / 1024;
+  log(
+    `bare Fastify pid ${bare.pid} listening on 127.0.0.1:${barePort}, idle RSS ${fmt(idleRssMb.bare, 1)} MB`,
+  );
+
+  const metricsUrl = `http://127.0.0.1:${ingestorPort}/metrics`;
+  const counts = () => ingestCounts(metricsUrl, brokerPid, INBOUND_TOPIC);
+  const gcSeconds = () => gcSecondsOf(metricsUrl);
+  const watchHeap = () => watchIngestorHeap(metricsUrl);
+  /**
+   * Waits until the ingestor publishes to Kafka directly again (the relay emptied the spool), so one
+   * run's backlog is not the next one's.
+   */
+  const settle = async () => {
+    await new Promise((r) => setTimeout(r, 1_000));
+    try {
+      await waitForHttp(readyzUrl, ingestor, {
+        accept: publishesToKafka,
+        timeoutMs: 120_000,
+        what: 'direct Kafka publishing',
+      });
+    } catch (err) {
+      // Every later run would measure the spool, not Kafka: stop here rather than publish that.
+      throw new Error(
+        `the ingestor did not return to publishing to Kafka within 2 minutes after a run; see ${ingestorLog}` +
+          (broker.kind === 'mokapi'
+            ? ' (mokapi leaves large produce requests unanswered; see MOKAPI_SAFE_CONNECTIONS)'
+            : ''),
+        { cause: err },
+      );
+    }
+  };
+
+  let cursor = 0;
+  let lastWindowUs: [number, number] = [0, 0];
+  const runLoad = async (
+    scenario: Scenario,
+    round: number,
+    options: { durationS: number; connections: number; overallRate?: number },
+  ): Promise<RunRecord> => {
+    const target = scenario === 'bare-ceiling' ? bare : ingestor;
+    const port = scenario === 'bare-ceiling' ? barePort : ingestorPort;
+    const before = scenario === 'bare-ceiling' ? null : await counts();
+    const gcBefore = scenario === 'bare-ceiling' ? null : await gcSeconds();
+    const heap = scenario === 'bare-ceiling' ? null : watchHeap();
+    const loadOptions: LoadOptions = {
+      url: `http://127.0.0.1:${port}`,
+      durationS: options.durationS,
+      connections: options.connections,
+      requestsFile,
+      startIndex: cursor,
+      ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+    };
+    await waitForQuietMachine({ quietPercent: QUIET_CPU_PERCENT, maxWaitS: settings.quietWaitS, log });
+    // Filled in when autocannon starts (the callback runs before runLoadProcess resolves).
+    const measuring: { sampler: ReturnType<typeof startSampler> | null; startUs: number } = {
+      sampler: null,
+      startUs: 0,
+    };
+    const result = await runLoadProcess({
+      load: loadOptions,
+      cwd: workDir,
+      onStarted: () => {
+        measuring.startUs = Number(process.hrtime.bigint() / 1000n);
+        measuring.sampler = startSampler({
+          rssPid: target.pid,
+          cpuGroups: {
+            server: () => [target.pid],
+            broker: () => (brokerPid === undefined ? [] : [brokerPid]),
+            postgres: () => pidsNamed('postgres'),
+            // This script (sampling, scraping): small, but not "other work".
+            orchestrator: () => [process.pid],
+          },
+        });
+      },
+    });
+    lastWindowUs = [measuring.startUs, Number(process.hrtime.bigint() / 1000n)];
+    const sample = measuring.sampler?.stop();
+    if (!sample) throw new Error('the load generator never reported that it started');
+    // A spool fallback because the broker process is gone says nothing about the ingestor.
+    if (brokerPid !== undefined && cpuSeconds(brokerPid) === null) {
+      throw new Error(
+        `the broker (mokapi, pid ${brokerPid}) exited during the run; nothing after this is a measurement`,
+      );
+    }
+    cursor += result.requestsSent;
+    let ingest: IngestCounts | null = null;
+    let runtime: RunRecord['runtime'] = null;
+    if (before && gcBefore !== null && heap) {
+      runtime = {
+        gcPercent: (((await gcSeconds()) - gcBefore) / result.durationS) * 100,
+        heapMaxMb: await heap.stop(),
+      };
+      // Requests still in flight when autocannon stopped finish within the publish timeout.
+      await new Promise((r) => setTimeout(r, 500));
+      ingest = diffCounts(await counts(), before);
+    }
+    const record: RunRecord = {
+      scenario,
+      round,
+      load: result,
+      maxRssMb: sample.maxRssBytes / 1024 / 1024,
+      cpu: {
+        server: sample.cpuPercent.server ?? 0,
+        broker: brokerPid === undefined ? null : (sample.cpuPercent.broker ?? null),
+        postgres: sample.cpuPercent.postgres ?? 0,
+        load: result.cpuPercent,
+        machine: sample.machineCpuPercent,
+        other: Math.max(
+          0,
+          sample.machineCpuPercent -
+            (sample.cpuPercent.server ?? 0) -
+            (sample.cpuPercent.broker ?? 0) -
+            (sample.cpuPercent.postgres ?? 0) -
+            (sample.cpuPercent.orchestrator ?? 0) -
+            result.cpuPercent,
+        ),
+      },
+      ingest,
+      runtime,
+      verifiedPerSec: ingest ? ingest.kafkaWebhooks / result.durationS : null,
+    };
+    log(
+      `${SCENARIO_TITLES[scenario]} round ${round}: ${fmt(result.requestsPerSecMean)} req/s, ` +
+        (ingest ? `${fmt(record.verifiedPerSec)} verified/s (${fmt(ingest.spoolWebhooks)} spooled), ` : '') +
+        `p50 ${fmt(result.latencyMs.p50, 1)} ms, p99 ${fmt(result.latencyMs.p99, 1)} ms, non-2xx ${result.non2xx}, ` +
+        `errors ${result.errors + result.timeouts}, RSS ${fmt(record.maxRssMb, 1)} MB, CPU server ${fmt(record.cpu.server)} % ` +
+        `broker ${fmt(record.cpu.broker)} % load ${fmt(record.cpu.load)} % machine ${fmt(record.cpu.machine)} %` +
+        (runtime
+          ? `, GC ${fmt(runtime.gcPercent, 1)} % of wall time, heap max ${fmt(runtime.heapMaxMb.totalMb)} MB ` +
+            `(used ${fmt(runtime.heapMaxMb.usedMb)}, new space ${fmt(runtime.heapMaxMb.newSpaceMb)}, old space ${fmt(runtime.heapMaxMb.oldSpaceMb)})`
+          : ''),
+    );
+    if (scenario !== 'bare-ceiling') await settle();
+    return record;
+  };
+
+  /** A run, repeated (up to twice) when other work on the machine took a share of the CPU meanwhile. */
+  const repeated: string[] = [];
+  const measured = async (...args: Parameters<typeof runLoad>): Promise<RunRecord> => {
+    for (let attempt = 1; ; attempt++) {
+      const record = await runLoad(...args);
+      if (record.cpu.other <= OTHER_CPU_LIMIT || attempt === 3) return record;
+      const what = `${SCENARIO_TITLES[record.scenario]} round ${record.round}`;
+      repeated.push(`${what} (other work took ${fmt(record.cpu.other)} % CPU)`);
+      log(`${what} overlapped other work (${fmt(record.cpu.other)} % CPU); repeating it`);
+    }
+  };
+
+  const start = await counts();
+
+  // Connections: tuned on the ingestor (which warms it up), unless given.
+  const tuning: TuningStep[] = [];
+  let connections = settings.connections;
+  let connectionsSource = 'BENCH_CONNECTIONS';
+  const tuneList =
+    settings.tuneConnections ?? (broker.kind === 'mokapi' ? MOKAPI_SAFE_CONNECTIONS : KAFKA_TUNE_CONNECTIONS);
+  if (connections === null) {
+    log(`tuning connections over ${tuneList.join(', ')} (${settings.tuneDurationS} s each)…`);
+    for (const c of tuneList) {
+      const r = await measured('ingestor-max', 0, { durationS: settings.tuneDurationS, connections: c });
+      tuning.push({
+        connections: c,
+        reqPerSec: r.load.requestsPerSecMean,
+        verifiedPerSec: r.verifiedPerSec ?? 0,
+        p99: r.load.latencyMs.p99,
+        spoolWebhooks: r.ingest?.spoolWebhooks ?? 0,
+      });
+    }
+    const within = tuning.filter((t) => t.p99 <= 100 && t.spoolWebhooks === 0);
+    const best =
+      within.length > 0
+        ? within.reduce((a, b) => (b.verifiedPerSec > a.verifiedPerSec ? b : a))
+        : tuning.reduce((a, b) => (b.p99 < a.p99 ? b : a));
+    connections = best.connections;
+    connectionsSource =
+      within.length > 0
+        ? `tuned: best verified throughput with p99 ≤ 100 ms among ${tuneList.join('/')}`
+        : `tuned: no setting among ${tuneList.join('/')} kept p99 ≤ 100 ms, lowest p99 taken`;
+    log(`connections: ${connections} (${connectionsSource})`);
+  } else {
+    await runLoad('ingestor-max', 0, { durationS: settings.warmupS, connections });
+  }
+  await runLoad('bare-ceiling', 0, { durationS: settings.warmupS, connections });
+
+  const runs: RunRecord[] = [];
+  for (let round = 1; round <= settings.rounds; round++) {
+    runs.push(await measured('ingestor-max', round, { durationS: settings.durationS, connections }));
+    runs.push(await measured('bare-ceiling', round, { durationS: settings.durationS, connections }));
+    runs.push(
+      await measured('ingestor-fixed', round, {
+        durationS: settings.durationS,
+        connections: settings.fixedConnections,
+        overallRate: settings.fixedRate,
+      }),
+    );
+  }
+
+  const end = await counts();
+  const totals = diffCounts(end, start);
+  const brokerRecordsExpected = totals.events - totals.spooledEvents + totals.relayedEvents;
+
+  let profile: BenchContext['profile'] = null;
+  if (settings.cpuProfile) {
+    log('CPU profile: restarting the ingestor with --cpu-prof for one more (a) run…');
+    await stopChild(ingestor);
+    const profileDir = join(workDir, 'cpu-profile');
+    ingestor = await startIngestor(['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
+    await runLoad('ingestor-max', 0, { durationS: settings.durationS, connections });
+    // The profile is written when the process exits on its own: give the graceful shutdown time.
+    await stopChild(ingestor, 30_000);
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    if (file) {
+      const keep = join(tmpdir(), `omnistream-bench-ingest-${runId}.cpuprofile`);
+      writeFileSync(keep, readFileSync(join(profileDir, file)));
+      profile = summarizeCpuProfile(keep, 25, lastWindowUs);
+      if (profile.totalMs === 0) profile = summarizeCpuProfile(keep, 25);
+      log(`CPU profile kept at ${keep}`);
+    } else {
+      log('the ingestor wrote no CPU profile');
+    }
+  }
+
+  const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
+  const ctx: BenchContext = {
+    date: new Date().toISOString(),
+    machine: {
+      nproc: availableParallelism(),
+      cpuModel,
+      memoryGb: totalmem() / 1024 ** 3,
+      kernel: release(),
+      node: process.version,
+    },
+    broker: {
+      notes: broker.kind === 'mokapi' ? MOKAPI_NOTES : [],
+      kind: broker.kind,
+      description: broker.description.replace(/\/\S*\/bin\/mokapi/, 'go-mokapi'),
+      pid: brokerPid,
+    },
+    postgres: postgres.description,
+    durationS: settings.durationS,
+    rounds: settings.rounds,
+    connections,
+    connectionsSource,
+    tuning,
+    fixedRate: settings.fixedRate,
+    fixedConnections: settings.fixedConnections,
+    requestMix,
+    ingestorEnv: { HTTP_HOST: ingestorEnv.HTTP_HOST, LOG_LEVEL: ingestorEnv.LOG_LEVEL },
+    ingestorWarnings: ingestors.flatMap((c) => c.counted),
+    repeatedRuns: repeated,
+    idleRssMb,
+    ingestorNodeArgs: settings.ingestorNodeArgs,
+    typeStrippingRssMb: await typeStrippingCost(workDir),
+    totals: {
+      ...totals,
+      brokerRecordsExpected: totals.brokerRecords === null ? null : brokerRecordsExpected,
+    },
+    profile,
+  };
+
+  console.log(`\n## Ingest benchmark — medians of ${settings.rounds} rounds, ${settings.durationS} s each\n`);
+  console.log(mediansTable(runs));
+  console.log('\n### Targets\n');
+  for (const t of checkTargets(runs, settings.fixedRate))
+    console.log(`- ${t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.measured}`);
+  console.log('\n### Raw runs\n');
+  console.log(rawTable(runs));
+  console.log(
+    `\nevents: ${fmt(totals.kafkaWebhooks)} webhooks to Kafka, ${fmt(totals.spoolWebhooks)} spooled, ${fmt(totals.otherWebhooks)} other; ` +
+      `${fmt(totals.events)} events; broker counted ${fmt(totals.brokerRecords)} records (expected ${fmt(brokerRecordsExpected)})`,
+  );
+  const section = renderSection(ctx, runs);
+  const rawFile = join(tmpdir(), `omnistream-bench-ingest-${runId}.json`);
+  writeFileSync(rawFile, JSON.stringify({ ctx, runs }, null, 2));
+  log(`raw results: ${rawFile}; ingestor log: ${ingestorLog}`);
+  if (settings.writeDocs) {
+    writeDocsSection(join(ROOT, 'docs/benchmarks.md'), section, SECTION_TITLE);
+    log('docs/benchmarks.md updated');
+  } else {
+    log('smoke run: docs/benchmarks.md left alone (BENCH_WRITE_DOCS=1 writes it anyway)');
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  // Ctrl-C reaches the broker and the services too; what then fails is no news.
+  if (!interrupted) console.error(err);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}

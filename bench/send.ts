@@ -1,0 +1,382 @@
+// Message-sender benchmark: `pnpm bench:send`. See the "Message sender" section of docs/benchmarks.md.
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePorts, startKafkaBroker, startTestPostgres } from '@omnistream/testing/harness';
+import { createLogger } from '../packages/logger/src/index.ts';
+import { stopAllChildren } from './children.ts';
+import { summarizeCpuProfile } from './cpu-profile.ts';
+import { fmt, writeDocsSection } from './graph-report.ts';
+import { findMokapiPid } from './mokapi.ts';
+import { cpuSeconds, waitForQuietMachine } from './proc-stats.ts';
+import { createKafka } from './send-kafka.ts';
+import {
+  checkTargets,
+  headlineRate,
+  mediansTable,
+  type RunRecord,
+  rawTable,
+  renderSection,
+  type ScenarioId,
+  type ScenarioSpec,
+  SEND_SECTION_TITLE,
+  type SendBenchContext,
+} from './send-report.ts';
+import { type RunEnv, runScenario, runTopics } from './send-run.ts';
+import { startSimProcess } from './send-sim.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const INBOUND_TOPIC = 'omnistream.inbound.v1';
+const PARTITIONS = 6;
+const SIM_LATENCY_MS = 10;
+/** Machine CPU (% of one core) above which a run waits: our idle processes use a few %. */
+const QUIET_CPU_PERCENT = 25;
+/** CPU (% of one core) used by processes not ours during a run above which the run is repeated once. */
+const OTHER_CPU_LIMIT = 30;
+/** The sender's config refuses more (RATE_WHATSAPP_PER_NUMBER: max 10,000). */
+const LIFTED_RATE = '10000';
+
+function settingsFrom(env: NodeJS.ProcessEnv) {
+  const quick = env.BENCH_QUICK === '1';
+  const num = (name: string, full: number, smoke: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return quick ? smoke : full;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got ${raw}`);
+    return n;
+  };
+  const scenarios = (env.BENCH_SCENARIOS ?? 'lifted,paced,faults')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) as ScenarioId[];
+  for (const s of scenarios) {
+    if (!['lifted', 'paced', 'faults'].includes(s)) throw new Error(`BENCH_SCENARIOS: unknown scenario ${s}`);
+  }
+  const runs = num('BENCH_RUNS', 3, 1);
+  const full = !quick && runs >= 3 && scenarios.length === 3 && !env.BENCH_SENDER_ENV;
+  return {
+    quick,
+    runs,
+    scenarios,
+    liftedCommands: num('BENCH_LIFTED_COMMANDS', 20_000, 3_000),
+    liftedRecipients: num('BENCH_LIFTED_RECIPIENTS', 2_000, 500),
+    pacedCommands: num('BENCH_PACED_COMMANDS', 1_600, 400),
+    pacedRecipients: num('BENCH_PACED_RECIPIENTS', 800, 200),
+    faultCommands: num('BENCH_FAULT_COMMANDS', 5_000, 1_000),
+    faultRecipients: num('BENCH_FAULT_RECIPIENTS', 1_000, 250),
+    chats: num('BENCH_CHATS', 500, 500),
+    /** The sender's RATE_WHATSAPP_PER_NUMBER in scenario 2 (80 = Meta's default limit; lower only to experiment). */
+    pacedRate: num('BENCH_PACED_RATE', 80, 80),
+    cpuProfile: env.BENCH_CPU_PROF ? env.BENCH_CPU_PROF === '1' : !quick && scenarios.includes('lifted'),
+    quietWaitS: num('BENCH_QUIET_WAIT_S', 600, 30),
+    /** Extra sender env for experiments, e.g. `SENDER_MAX_BUFFERED=500,DATABASE_POOL_MAX=20`. */
+    senderEnv: Object.fromEntries(
+      (env.BENCH_SENDER_ENV ?? '')
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter(Boolean)
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    ) as Record<string, string>,
+    // A smoke or partial run must not overwrite the published numbers unless asked to.
+    writeDocs: env.BENCH_WRITE_DOCS ? env.BENCH_WRITE_DOCS === '1' : full,
+  };
+}
+
+function scenarioSpecs(s: ReturnType<typeof settingsFrom>): ScenarioSpec[] {
+  const lifted = {
+    RATE_WHATSAPP_PER_NUMBER: LIFTED_RATE,
+    RATE_WHATSAPP_PAIR_INTERVAL_MS: '1',
+    RATE_WHATSAPP_PAIR_BURST: '1000',
+    MAX_CONCURRENT_CHATS: String(s.chats),
+  };
+  const sendMatch = { channel: 'whatsapp' as const, method: 'POST' };
+  const all: ScenarioSpec[] = [
+    {
+      id: 'lifted',
+      title: '1. limits lifted',
+      commands: s.liftedCommands,
+      recipients: s.liftedRecipients,
+      senderEnv: lifted,
+      simLimits: { whatsappPerSecond: null, whatsappPairBurst: null },
+      faults: [],
+      simSummary: 'per-number and pair limits lifted',
+    },
+    {
+      id: 'paced',
+      title: '2. 80 msg/s per number',
+      commands: s.pacedCommands,
+      recipients: s.pacedRecipients,
+      senderEnv: { RATE_WHATSAPP_PER_NUMBER: String(s.pacedRate), MAX_CONCURRENT_CHATS: '500' },
+      simLimits: { whatsappPerSecond: 80, whatsappPairIntervalMs: 6_000, whatsappPairBurst: 3 },
+      faults: [],
+      simSummary:
+        '`whatsappPerSecond: 80` (exact sliding 1 s window, 130429 beyond), pair rate 1 per 6 s after a burst of 3 (131056)',
+    },
+    {
+      id: 'faults',
+      title: '3. 20 % retryable faults',
+      commands: s.faultCommands,
+      recipients: s.faultRecipients,
+      senderEnv: lifted,
+      simLimits: { whatsappPerSecond: null, whatsappPairBurst: null },
+      faults: [
+        { id: 'fault-131000', match: sendMatch, action: { type: 'error', code: 131000 }, probability: 0.1 },
+        // Drawn only when the first rule did not fire: 1 − 0.9 × (1 − 1/9) = 0.2 of calls fail.
+        {
+          id: 'fault-503-code-2',
+          match: sendMatch,
+          action: { type: 'error', status: 503, code: 2 },
+          probability: 1 / 9,
+        },
+      ],
+      simSummary:
+        'limits lifted; seeded fault rules answer 10 % of sends with 131000 and 10 % with HTTP 503 code 2 (both retryable): 20 % in all',
+    },
+  ];
+  return all.filter((spec) => s.scenarios.includes(spec.id));
+}
+
+/** Findings worth keeping next to the figures (see the report of the run that produced them). */
+const NOTES: string[] = [];
+
+const settings = settingsFrom(process.env);
+const log = (line: string) => console.log(`[bench] ${line}`);
+const workDir = mkdtempSync(join(tmpdir(), 'omnistream-bench-send-'));
+const cleanups: (() => Promise<void>)[] = [];
+let cleaning: Promise<void> | null = null;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    await stopAllChildren();
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        console.error(`cleanup: ${(err as Error).message}`);
+      }
+    }
+    rmSync(workDir, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the sender, meta-sim, the broker and PostgreSQL…`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+async function main(): Promise<void> {
+  const specs = scenarioSpecs(settings);
+  const runId = `send_${Date.now().toString(36)}`;
+  const postgres = await startTestPostgres(runId);
+  cleanups.push(() => postgres.stop());
+  log(`PostgreSQL: ${postgres.description}`);
+
+  const appSecret = `bench-app-secret-${randomBytes(8).toString('hex')}`;
+  const [simPort] = await freePorts(1);
+  if (simPort === undefined) throw new Error('no free port for meta-sim');
+  const simLog = join(tmpdir(), `omnistream-bench-${runId}-meta-sim.log`);
+  const sim = await startSimProcess({
+    root: ROOT,
+    cwd: workDir,
+    port: simPort,
+    latencyMs: SIM_LATENCY_MS,
+    appSecret,
+    logFile: simLog,
+  });
+  log(`meta-sim pid ${sim.child.pid} at ${sim.url} (${SIM_LATENCY_MS} ms per Graph call)`);
+
+  const logger = createLogger({ name: 'bench-send', level: 'warn' });
+  const sharedSenderEnv = {
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    INTEGRATIONS_POLL_INTERVAL_MS: '1000',
+    KAFKA_TOPIC_INBOUND: INBOUND_TOPIC,
+    ...settings.senderEnv,
+  };
+  const senderLog = join(tmpdir(), `omnistream-bench-${runId}-sender.log`);
+  const base: Omit<RunEnv, 'brokers' | 'kafka' | 'brokerPid'> = {
+    root: ROOT,
+    workDir,
+    runId,
+    logger,
+    sim,
+    simLatencyMs: SIM_LATENCY_MS,
+    postgres,
+    encryptionKey: randomBytes(32),
+    appSecret,
+    senderLog,
+    sharedSenderEnv,
+    log,
+  };
+
+  let slot = 0;
+  let brokerFacts: SendBenchContext['broker'] | null = null;
+  const brokerIncidents: string[] = [];
+  const runs: RunRecord[] = [];
+  const repeated: string[] = [];
+  const warnings: string[] = [];
+  /**
+   * One run on a broker of its own: mokapi keeps every record in memory (about 7 KB of RSS per
+   * 400-byte record, measured) and slows with it, so a fresh broker keeps the runs comparable. A
+   * run whose broker disappeared midway is run again once on a new one.
+   */
+  const onBroker = async (spec: ScenarioSpec, run: number, cpuProfile: boolean) => {
+    for (let attempt = 1; ; attempt++) {
+      const runSlot = slot++;
+      const broker = await startKafkaBroker({
+        topics: [INBOUND_TOPIC, ...Object.values(runTopics(runId, runSlot))],
+        partitions: PARTITIONS,
+        scratchTopics: 0,
+      });
+      const brokerPid = broker.kind === 'mokapi' ? findMokapiPid(broker.description) : undefined;
+      brokerFacts ??= {
+        kind: broker.kind,
+        description: broker.description
+          .replace(/\/\S*\/bin\/mokapi/, 'go-mokapi')
+          .replace(/\(pid \d+, /, '('),
+        pidKnown: brokerPid !== undefined,
+      };
+      if (runSlot === 0) log(`Kafka broker: ${broker.kind} — ${broker.description} (a new one per run)`);
+      const env: RunEnv = {
+        ...base,
+        brokers: broker.brokers,
+        kafka: createKafka({ brokers: broker.brokers, clientId: 'bench-send', logger }),
+        brokerPid,
+      };
+      try {
+        return await runScenario(env, spec, run, { slot: runSlot, cpuProfile });
+      } catch (err) {
+        const brokerGone = brokerPid !== undefined && cpuSeconds(brokerPid) === null;
+        if (!brokerGone || attempt >= 2) throw err;
+        const what = `${spec.title} run ${run === 0 ? 'profile' : run}: the broker (pid ${brokerPid}) disappeared (${(err as Error).message.split('\n')[0]})`;
+        brokerIncidents.push(what);
+        log(`${what}; running it again on a new broker`);
+      } finally {
+        await broker.stop().catch((err) => log(`stopping the broker: ${(err as Error).message}`));
+      }
+    }
+  };
+  const once = async (spec: ScenarioSpec, run: number, cpuProfile = false) => {
+    await waitForQuietMachine({ quietPercent: QUIET_CPU_PERCENT, maxWaitS: settings.quietWaitS, log });
+    log(
+      `${spec.title}, run ${run === 0 ? 'profile' : run}: ${fmt(spec.commands)} commands over ${fmt(spec.recipients)} recipients…`,
+    );
+    const out = await onBroker(spec, run, cpuProfile);
+    warnings.push(...out.warnings);
+    const r = out.record;
+    log(
+      `  ${fmt(r.results.sent)} sent, ${fmt(r.results.failed)} failed, DLQ ${r.results.dlq}; ${fmt(r.finishedPerSec, 1)} finished/s over ${fmt(r.windowSeconds, 1)} s; ` +
+        `sim accepted ${fmt(r.sim.accepted)} (steady ${fmt(r.sim.steadySentPerSec ?? 0, 1)}/s, max ${r.sim.maxInAnySecond ?? '–'} in 1 s, refused ${r.sim.refusedBySim ?? '–'}, ` +
+        `faults ${r.sim.faultHits}, duplicates ${r.sim.duplicateMarkers}); Graph p50 ${fmt(r.graph.p50Ms ?? 0, 1)} ms p99 ${fmt(r.graph.p99Ms ?? 0, 1)} ms; ` +
+        `130429 ${r.sender.throttlesAccount}, 131056 ${r.sender.throttlesRecipient}; RSS ${fmt(r.sender.maxRssMb, 1)} MB; ` +
+        `CPU sender ${fmt(r.cpu?.sender ?? 0)} % sim ${fmt(r.cpu?.sim ?? 0)} % broker ${fmt(r.cpu?.broker ?? 0)} % pg ${fmt(r.cpu?.postgres ?? 0)} % other ${fmt(r.cpu?.other ?? 0)} % machine ${fmt(r.cpu?.machine ?? 0)} %`,
+    );
+    for (const d of r.results.dlqDetails) log(`  dead letter: ${d}`);
+    return out;
+  };
+
+  for (let run = 1; run <= settings.runs; run++) {
+    for (const spec of specs) {
+      let out = await once(spec, run);
+      if ((out.record.cpu?.other ?? 0) > OTHER_CPU_LIMIT) {
+        const why = `other work took ${fmt(out.record.cpu?.other ?? 0)} % CPU`;
+        repeated.push(`${spec.title} run ${run} (${why})`);
+        log(`${spec.title} run ${run}: ${why}; repeating it`);
+        runs.push({ ...out.record, discarded: why });
+        out = await once(spec, run);
+      }
+      runs.push(out.record);
+    }
+  }
+
+  let profile: SendBenchContext['profile'] = null;
+  const liftedSpec = specs.find((s) => s.id === 'lifted');
+  if (settings.cpuProfile && liftedSpec) {
+    log('CPU profile: one more run of scenario 1 with the sender under --cpu-prof…');
+    const out = await once(liftedSpec, 0, true);
+    runs.push(out.record);
+    if (out.profile) {
+      const keep = join(tmpdir(), `omnistream-bench-${runId}-sender.cpuprofile`);
+      copyFileSync(out.profile.file, keep);
+      let summary = summarizeCpuProfile(keep, 25, out.profile.windowUs);
+      if (summary.totalMs === 0) summary = summarizeCpuProfile(keep, 25);
+      const r = out.record;
+      profile = {
+        summary,
+        finishedPerSec: r.finishedPerSec,
+        procCpuSeconds: r.cpu === null ? null : (r.cpu.sender / 100) * r.windowSeconds,
+      };
+      log(`CPU profile kept at ${keep}`);
+    }
+  }
+
+  const ctx: SendBenchContext = {
+    date: new Date().toISOString(),
+    quick: settings.quick,
+    command: 'pnpm bench:send',
+    machine: {
+      nproc: availableParallelism(),
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+      memoryGb: totalmem() / 1024 ** 3,
+      kernel: release(),
+      node: process.version,
+    },
+    broker: brokerFacts ?? { kind: 'none', description: 'no run started', pidKnown: false },
+    brokerIncidents,
+    postgres: postgres.description,
+    simLatencyMs: SIM_LATENCY_MS,
+    runs: settings.runs,
+    scenarios: specs,
+    sharedSenderEnv,
+    repeatedRuns: repeated,
+    warnings,
+    profile,
+    notes: NOTES,
+  };
+
+  const titles = Object.fromEntries(specs.map((s) => [s.id, s.title])) as Record<ScenarioId, string>;
+  console.log(`\n## Message sender benchmark — medians of ${settings.runs} run(s)\n`);
+  console.log(mediansTable(runs, ctx));
+  console.log('\n### Targets\n');
+  for (const t of checkTargets(runs, SIM_LATENCY_MS))
+    console.log(`- ${t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.measured}`);
+  console.log('\n### Raw runs\n');
+  console.log(rawTable(runs, titles));
+  console.log(
+    `\nheadline per run: ${runs.map((r) => `${r.scenario}#${r.run} ${fmt(headlineRate(r), 1)}`).join(', ')}`,
+  );
+  const rawFile = join(tmpdir(), `omnistream-bench-${runId}.json`);
+  writeFileSync(rawFile, JSON.stringify({ ctx, runs }, null, 2));
+  log(`raw results: ${rawFile}; sender log: ${senderLog}; meta-sim log: ${simLog}`);
+  if (settings.writeDocs) {
+    writeDocsSection(join(ROOT, 'docs/benchmarks.md'), renderSection(ctx, runs), SEND_SECTION_TITLE);
+    log(`"${SEND_SECTION_TITLE}" written in docs/benchmarks.md`);
+  } else {
+    log('smoke or partial run: docs/benchmarks.md left alone (BENCH_WRITE_DOCS=1 writes it anyway)');
+  }
+}
+
+/**
+ * `node bench/send.ts --render=<raw results .json>`: writes the docs section again from a saved run
+ * (e.g. after editing NOTES) without measuring anything.
+ */
+function renderSaved(file: string): void {
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { ctx: SendBenchContext; runs: RunRecord[] };
+  const ctx = { ...saved.ctx, notes: NOTES };
+  writeDocsSection(join(ROOT, 'docs/benchmarks.md'), renderSection(ctx, saved.runs), SEND_SECTION_TITLE);
+  log(`"${SEND_SECTION_TITLE}" written in docs/benchmarks.md from ${file}`);
+}
+
+const renderFrom = process.argv.find((a) => a.startsWith('--render='))?.slice('--render='.length);
+try {
+  if (renderFrom) renderSaved(renderFrom);
+  else await main();
+} catch (err) {
+  console.error(err);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
