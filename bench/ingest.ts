@@ -32,7 +32,7 @@ import {
 } from './ingest-settings.ts';
 import { diffCounts, gcSecondsOf, ingestCounts, watchIngestorHeap } from './ingestor-metrics.ts';
 import type { LoadOptions } from './load.ts';
-import { findMokapiPid } from './mokapi.ts';
+import { findMokapiPid, watchMokapiExit } from './mokapi.ts';
 import { cpuSeconds, pidsNamed, rssBytes, startSampler, waitForQuietMachine } from './proc-stats.ts';
 import { buildWhatsAppRequests, describeRequests } from './whatsapp-payloads.ts';
 
@@ -88,6 +88,7 @@ async function main(): Promise<void> {
   log(`Kafka broker: ${broker.kind} — ${broker.description}`);
   const brokerPid = broker.kind === 'mokapi' ? findMokapiPid(broker.description) : undefined;
   if (broker.kind === 'mokapi') log(`mokapi pid: ${brokerPid ?? 'not found (its CPU will not be reported)'}`);
+  const brokerExit = brokerPid === undefined ? null : watchMokapiExit(brokerPid);
 
   const requests = buildWhatsAppRequests({ count: settings.requests, appSecret: APP_SECRET });
   const requestMix = describeRequests(requests);
@@ -231,8 +232,10 @@ async function main(): Promise<void> {
     if (!sample) throw new Error('the load generator never reported that it started');
     // A spool fallback because the broker process is gone says nothing about the ingestor.
     if (brokerPid !== undefined && cpuSeconds(brokerPid) === null) {
+      await new Promise((r) => setTimeout(r, 200));
       throw new Error(
-        `the broker (mokapi, pid ${brokerPid}) exited during the run; nothing after this is a measurement`,
+        `the broker (mokapi, pid ${brokerPid}) exited during the run; nothing after this is a measurement` +
+          `\n${brokerExit?.exit() ?? '(how it ended is unknown)'}`,
       );
     }
     cursor += result.requestsSent;
@@ -443,3 +446,5 @@ try {
 } finally {
   await cleanup();
 }
+// Whatever a failed run left behind (a timer, a keep-alive socket) must not keep the script alive.
+process.exit();

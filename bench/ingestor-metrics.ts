@@ -65,6 +65,8 @@ export function watchIngestorHeap(metricsUrl: string) {
     }
   };
   const timer = setInterval(() => void read(), 1_000);
+  // A run that fails before stop() must not keep the benchmark alive.
+  timer.unref();
   return {
     async stop() {
       clearInterval(timer);

@@ -28,6 +28,9 @@ export interface SpoolRelayOptions {
   sendTimeoutMs?: number;
 }
 
+/** Events per producer send while relaying: ~50 KB with Meta-sized events. */
+const RELAY_CHUNK = 25;
+
 /**
  * Moves spooled events to Kafka in the order they were spooled, deleting only rows the broker
  * acknowledged (delivery and delete share one transaction). When the spool is empty and Kafka
@@ -47,13 +50,29 @@ export function createSpoolRelay(options: SpoolRelayOptions): SpoolRelay {
     for (;;) {
       const n = await spool.drain(batchSize, async (rows) => {
         const byTopic = new Map<string, typeof rows>();
-        for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
+        for (const r of rows) {
+          const list = byTopic.get(r.topic);
+          if (list) list.push(r);
+          else byTopic.set(r.topic, [r]);
+        }
         for (const [topic, list] of byTopic) {
-          const send = producer.send(
-            topic,
-            list.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+          // Small sends, concurrently: the producer packs them into requests under its byte cap
+          // (one send is never split, and a 500-event send would be one oversized request).
+          const sends: Promise<void>[] = [];
+          for (let i = 0; i < list.length; i += RELAY_CHUNK) {
+            const chunk = list.slice(i, i + RELAY_CHUNK);
+            sends.push(
+              producer.send(
+                topic,
+                chunk.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+              ),
+            );
+          }
+          await withTimeout(
+            Promise.all(sends),
+            sendTimeoutMs,
+            'Kafka did not acknowledge the spooled events',
           );
-          await withTimeout(send, sendTimeoutMs, 'Kafka did not acknowledge the spooled events');
         }
       });
       total += n;
