@@ -75,6 +75,37 @@ describe('startKafkaBroker', () => {
     expect(existsSync(broker.topicPool?.dir as string)).toBe(false);
   });
 
+  it('restarts a mokapi that died on the same address, so later test files still have a broker', async () => {
+    const broker = await startKafkaBroker({
+      topics: ['omnistream.restart.v1'],
+      docker: false,
+      scratchTopics: 2,
+    });
+    try {
+      const pid = Number(/pid (\d+)/.exec(broker.description)?.[1]);
+      process.kill(pid, 'SIGKILL');
+      const address = broker.brokers[0] as string;
+      const deadline = Date.now() + 15_000;
+      let back = false;
+      while (!back && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        back = !isAlive(pid) && (await accepts(address));
+      }
+      expect(back).toBe(true);
+      const kafka = new Kafka({ brokers: broker.brokers, clientId: 't', logLevel: logLevel.NOTHING });
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({
+        topic: 'omnistream.restart.v1',
+        acks: -1,
+        messages: [{ value: 'after restart' }],
+      });
+      await producer.disconnect();
+    } finally {
+      await broker.stop();
+    }
+  });
+
   it('uses KAFKA_BROKERS when set, creating nothing to stop', async () => {
     const saved = process.env.KAFKA_BROKERS;
     process.env.KAFKA_BROKERS = testKafka().brokers.join(',');

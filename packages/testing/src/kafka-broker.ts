@@ -134,12 +134,41 @@ async function startMokapiBroker(options: StartKafkaBrokerOptions, partitions: n
       size: scratch.length,
       partitions,
     };
+    // mokapi 0.52 occasionally panics under load. A dead broker would fail every later test file
+    // with ECONNREFUSED, so it is restarted on the same address (the files running at that moment
+    // still fail, and say why on stderr).
+    let current = mokapi;
+    let stopping = false;
+    const port = Number(mokapi.brokers[0]?.split(':')[1]);
+    const supervise = (instance: typeof mokapi) => {
+      void instance.exited.then(async (why) => {
+        if (stopping) return;
+        process.stderr.write(`[omnistream tests] mokapi died (${why}); restarting it on port ${port}\n`);
+        try {
+          current = await startMokapi({
+            topics: [...named, ...scratch].map((name) => ({ name, partitions })),
+            port,
+          });
+          supervise(current);
+        } catch (err) {
+          process.stderr.write(
+            `[omnistream tests] mokapi could not be restarted: ${(err as Error).message}\n`,
+          );
+        }
+      });
+    };
+    supervise(mokapi);
     return {
       brokers: mokapi.brokers,
       kind: 'mokapi',
       description: `mokapi (pid ${mokapi.pid}, ${mokapi.binary}) at ${mokapi.brokers.join(',')} with ${named.length} topics and ${scratch.length} scratch topics`,
       topicPool,
-      stop: mokapi.stop,
+      stop: async () => {
+        stopping = true;
+        await current.stop();
+        // The first instance's directory holds the topic claims; it outlives a restart.
+        if (current !== mokapi) await mokapi.stop();
+      },
     };
   } catch (err) {
     await mokapi.stop();

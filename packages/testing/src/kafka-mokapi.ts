@@ -15,6 +15,11 @@ export interface MokapiBroker {
   /** Scratch directory of this instance, removed by stop(). */
   dir: string;
   stop(): Promise<void>;
+  /**
+   * Resolves if the process ends without stop() (mokapi 0.52 occasionally panics under load),
+   * with how it ended and its last log lines.
+   */
+  exited: Promise<string>;
 }
 
 export interface StartMokapiOptions {
@@ -154,11 +159,18 @@ async function startOnce(
   }
 
   let stopped: Promise<void> | null = null;
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => {
+      if (!stopped)
+        resolve(`exit code ${code}, signal ${signal}\n--- mokapi log (last lines) ---\n${tail.join('\n')}`);
+    });
+  });
   return {
     brokers: [`${host}:${kafkaPort}`],
     pid: child.pid as number,
     binary,
     dir,
+    exited,
     stop: () => {
       stopped ??= cleanup();
       return stopped;
