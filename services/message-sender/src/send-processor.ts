@@ -210,11 +210,13 @@ export function createSendProcessor(deps: SendProcessorDeps) {
               accountId: resolved.accountId,
               recipient: command.to,
             };
-            // Pair rate first (this recipient only), then the account's pace.
-            await sleep(limits.reservePair(rateKey), signal);
-            await sleep(limits.reserveAccount(rateKey), signal);
             attempts += 1;
             await outbound.markSending(command.commandId, attempts);
+            // Pair rate first (this recipient only), then the account's pace. Booked after the
+            // database write and immediately before the call, so the calls leave at the paced
+            // instants instead of bunching behind PostgreSQL round trips.
+            await sleep(limits.reservePair(rateKey), signal);
+            await sleep(limits.reserveAccount(rateKey), signal);
             const started = performance.now();
             try {
               const result = await graph.send(command, {
