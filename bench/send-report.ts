@@ -107,6 +107,10 @@ export interface SendBenchContext {
   runs: number;
   scenarios: ScenarioSpec[];
   sharedSenderEnv: Record<string, string>;
+  /** Defaults of the sender settings the benchmark leaves alone, read from the config schema. */
+  senderDefaults?: Record<string, string>;
+  /** The sender's source revision (git), since its pacing and defaults change over time. */
+  senderRevision?: string;
   repeatedRuns: string[];
   warnings: string[];
   profile: {
@@ -276,7 +280,11 @@ export function rawTable(runs: readonly RunRecord[], titles: Record<ScenarioId, 
   return lines.join('\n');
 }
 
-/** What bounds throughput, computed from the CPU each process used per command. */
+/**
+ * What bounds throughput, from the CPU each process used: per command for the scenario that runs
+ * flat out; for the paced and faulted ones only how busy the machine was (their rate is set by the
+ * pacing or the retry delays, and CPU per command there is mostly idle polling).
+ */
 export function limitsNotes(runs: readonly RunRecord[], ctx: SendBenchContext): string[] {
   const notes: string[] = [];
   const cores = ctx.machine.nproc;
@@ -286,11 +294,21 @@ export function limitsNotes(runs: readonly RunRecord[], ctx: SendBenchContext): 
     const rate = row.finishedPerSec;
     const perCommand = (cpuPercent: number | null) =>
       cpuPercent === null || rate <= 0 ? '–' : `${fmt(((cpuPercent / 100) * 1e6) / rate)} µs`;
+    if (spec.id !== 'lifted') {
+      notes.push(
+        `**${spec.title}**: machine ${fmt(row.cpu.machine)} % busy of ${cores * 100} % (sender ${fmt(row.cpu.sender)} %, ` +
+          `broker ${pct(row.cpu.broker)}, PostgreSQL ${fmt(row.cpu.postgres)} %, meta-sim ${fmt(row.cpu.sim)} %): not CPU-bound; ` +
+          (spec.id === 'paced'
+            ? 'the rate is set by the pacing (see below).'
+            : 'the rate is set by the retry delays (see below).'),
+      );
+      continue;
+    }
     notes.push(
-      `${spec.title}: machine ${fmt(row.cpu.machine)} % busy of ${cores * 100} % at ${fmt(rate)} commands/s — sender ` +
-        `${fmt(row.cpu.sender)} % (${perCommand(row.cpu.sender)} CPU per command), meta-sim ${fmt(row.cpu.sim)} % ` +
-        `(${perCommand(row.cpu.sim)}), broker ${pct(row.cpu.broker)} (${perCommand(row.cpu.broker)} per command, ` +
-        `i.e. per result record plus the fetch of its command), PostgreSQL ${fmt(row.cpu.postgres)} % (${perCommand(row.cpu.postgres)}).`,
+      `**${spec.title}**: machine ${fmt(row.cpu.machine)} % busy of ${cores * 100} % at ${fmt(rate)} commands/s — sender ` +
+        `${fmt(row.cpu.sender)} % (${perCommand(row.cpu.sender)} of CPU per command), meta-sim ${fmt(row.cpu.sim)} % ` +
+        `(${perCommand(row.cpu.sim)}), broker ${pct(row.cpu.broker)} (${perCommand(row.cpu.broker)}: the fetch of the ` +
+        `command and the write of its result), PostgreSQL ${fmt(row.cpu.postgres)} % (${perCommand(row.cpu.postgres)}).`,
     );
   }
   return notes;
@@ -347,7 +365,8 @@ export function renderSection(ctx: SendBenchContext, runs: readonly RunRecord[])
     `- ${ctx.machine.nproc} cores (\`nproc\`; ${ctx.machine.cpuModel}), ${fmt(ctx.machine.memoryGb, 1)} GB RAM, Linux ${ctx.machine.kernel}, Node ${ctx.machine.node}.`,
     `- Broker: **${ctx.broker.kind}** — ${ctx.broker.description}; a new one for every run (mokapi keeps every record in memory and grows by about 7 KB of RSS per 400-byte record). It runs on the same ${ctx.machine.nproc} cores as the sender, meta-sim, PostgreSQL and this script.`,
     `- PostgreSQL: ${ctx.postgres}; a fresh database per run cloned from the migrated template, holding that run's integration (token encrypted with the key in \`TOKEN_ENCRYPTION_KEYS\`).`,
-    `- Sender env (every run): ${envText(ctx.sharedSenderEnv)}, plus \`DATABASE_URL\`, \`KAFKA_BROKERS\`, \`META_API_URL\` / \`INSTAGRAM_API_URL\` (the simulator), \`META_APP_SECRET\` (the simulator's, so every call carries \`appsecret_proof\`), \`TOKEN_ENCRYPTION_KEYS=k1:…\`, a free \`MESSAGE_SENDER_METRICS_PORT\`, per-run topics (\`KAFKA_TOPIC_OUTBOUND\`, \`…_RESULTS\`, \`…_DLQ\`) and \`SENDER_GROUP_ID\`; cwd an empty temp dir. Everything else at its default (\`SENDER_MAX_ATTEMPTS=6\`, retry delay 500 ms doubling to 30 s, \`GRAPH_CONNECTIONS=64\`, \`DATABASE_POOL_MAX=10\`, \`SENDER_MAX_BUFFERED=5000\`).`,
+    `- Sender env (every run): ${envText(ctx.sharedSenderEnv)}, plus \`DATABASE_URL\`, \`KAFKA_BROKERS\`, \`META_API_URL\` / \`INSTAGRAM_API_URL\` (the simulator), \`META_APP_SECRET\` (the simulator's, so every call carries \`appsecret_proof\`), \`TOKEN_ENCRYPTION_KEYS=k1:…\`, a free \`MESSAGE_SENDER_METRICS_PORT\`, per-run topics (\`KAFKA_TOPIC_OUTBOUND\`, \`…_RESULTS\`, \`…_DLQ\`) and \`SENDER_GROUP_ID\`; cwd an empty temp dir. Everything else at its default${ctx.senderDefaults ? ` (${envText(ctx.senderDefaults)})` : ''}.`,
+    ...(ctx.senderRevision ? [`- Sender source: ${ctx.senderRevision}.`] : []),
     `- Each run: fresh topics (6 partitions), consumer group, database, simulator number/token and ledger (\`POST /_sim/reset\`); the commands (WhatsApp text, distinct commandIds) are produced first, then the sender starts. ${ctx.runs} run(s) per scenario; tables give the median.`,
     '- Throughput = commands finished / time from the first to the last result record (their CreateTime, stamped by the sender when it published the result), read back from the results topic after the run so reading does not load the broker meanwhile. "Sim-accepted sends/s (steady)" comes from the simulator\'s ledger (`GET /_sim/ledger`): accepted sends between the 10th and the 90th percentile of acceptance times; the 80 msg/s scenario is judged on it.',
     '- Graph latency: p50/p99 interpolated from the sender\'s `sender_graph_request_duration_seconds` buckets (5, 10, 25, 50, 100 ms, …), so they are only as fine as those buckets. 130429 / 131056: the sender\'s `sender_throttles_total{scope="account"|"recipient"}`; "sim refused" = calls that reached the simulator (counted by a latency-0 fault rule that matches every WhatsApp send) − accepted − injected faults.',

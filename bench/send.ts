@@ -1,15 +1,17 @@
 // Message-sender benchmark: `pnpm bench:send`. See the "Message sender" section of docs/benchmarks.md.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts, startKafkaBroker, startTestPostgres } from '@omnistream/testing/harness';
+import { graphClientBlock, messageSenderBlock, postgresBlock } from '../packages/config/src/index.ts';
 import { createLogger } from '../packages/logger/src/index.ts';
 import { stopAllChildren } from './children.ts';
 import { summarizeCpuProfile } from './cpu-profile.ts';
 import { fmt, writeDocsSection } from './graph-report.ts';
-import { findMokapiPid } from './mokapi.ts';
+import { findMokapiPid, watchMokapiExit } from './mokapi.ts';
 import { cpuSeconds, waitForQuietMachine } from './proc-stats.ts';
 import { createKafka } from './send-kafka.ts';
 import {
@@ -138,8 +140,53 @@ function scenarioSpecs(s: ReturnType<typeof settingsFrom>): ScenarioSpec[] {
   return all.filter((spec) => s.scenarios.includes(spec.id));
 }
 
-/** Findings worth keeping next to the figures (see the report of the run that produced them). */
-const NOTES: string[] = [];
+/**
+ * Findings from the full run of 2026-11-21 and the experiments around it (BENCH_CHATS,
+ * BENCH_SENDER_ENV, BENCH_PACED_RATE), kept next to the figures.
+ */
+const NOTES: string[] = [
+  'Scenario 1 is CPU-bound: the two cores are ~195 % busy and PostgreSQL and mokapi use more CPU per command than ' +
+    'the sender. PostgreSQL does three write transactions per command (`claim` INSERT … ON CONFLICT … RETURNING, ' +
+    '`markSending` UPDATE, `markSent` UPDATE, each its own commit); mokapi serves the fetch of the command and the ' +
+    'acks=all write of its result. All four processes together need about 2.9 ms of CPU per command, so two cores top ' +
+    'out near 700 commands/s; 1,500 msg/s would need about 4.3 cores of this mix, or a real Kafka broker and fewer ' +
+    'PostgreSQL round trips per command.',
+  'More concurrency does not help: single 10,000-command runs with MAX_CONCURRENT_CHATS 100 / 1,000 / 2,000 gave ' +
+    '664 / 778 / 855 commands/s. By Little’s law each command holds its conversation slot 0.15 s at 100 and 2.3 s at ' +
+    '2,000 (0.84 s at 500 in the runs above), while the Graph call itself takes ~19 ms (p50). The rest of that time is ' +
+    'spent waiting for the 10 pooled PostgreSQL connections and for the broker to acknowledge the result (a slot is ' +
+    'released only after `publishResult` is acknowledged, and the producer keeps one request of ≤ 500 records / ' +
+    '128 KiB in flight).',
+  'Half the sender’s profile samples are inside `writev` called from `pg` `Query.submit`: on a saturated two-core ' +
+    'machine the sender loses its core to the PostgreSQL backend it just woke up. The kernel counted about 0.67 ms of ' +
+    'CPU per command for the sender (0.87 ms under the profiler). Its own JavaScript has no hot spot: kafkajs 5 %, message-sender 4 %, undici ' +
+    '4 %, pg + pg-protocol + pg-pool 8 %, graph client 3 %, zod 1 % of samples.',
+  'Sender memory: 137 MB RSS when idle (65 MB V8 heap), 330–410 MB under scenario 1. The cause is not buffering: ' +
+    'with SENDER_MAX_BUFFERED=500 and MAX_CONCURRENT_CHATS=100 the peak was still 328–335 MB. With ' +
+    '`--max-semi-space-size=4` it was 298 MB at the same throughput. With `--max-old-space-size=128` it was 290 MB, but ' +
+    'GC pushed the sender to 108 % CPU and throughput halved, so the live heap under load is ~100–130 MB. The next step ' +
+    'is a heap snapshot under load.',
+  'Scenario 2, from the simulator’s ledger: 80 sends/s for about 7 s, then nothing at all for 19–23 s, then an ' +
+    'irregular 0–80/s. Three sender defects combine. (1) The per-number bucket allows a burst of rate/10 on top of the ' +
+    'rate (`rate-limits.ts`): 87 slots fall in the first second at 80/s. (2) The slot is reserved before the ' +
+    '`markSending` database round trip (`send-processor.ts`), so requests bunch up at the simulator. (3) ' +
+    '`TokenBucket.penalize` adds each 130429’s retry delay on top of the previous ones, so 40-odd concurrent throttles ' +
+    'add up to a stall of about 20 s. With RATE_WHATSAPP_PER_NUMBER=72 ' +
+    '(79 slots in the first second) there were still 23 × 130429 at start-up, then the same 18 s stall, then a clean ' +
+    '72/s.',
+  'Scenario 3 is slow because of the retry schedule’s tail (500 ms doubling with jitter; some command needed 6 ' +
+    'attempts in every run), not because of load. The one dead letter (run 2) was six faults in a row: P = 0.2⁶ ≈ ' +
+    '6.4·10⁻⁵ per command, about 1.3 expected over 20,000 commands. The sender did what SENDER_MAX_ATTEMPTS=6 tells ' +
+    'it to, so 100 % delivery at a 20 % fault rate needs more attempts. There were no duplicates because the injected ' +
+    'faults answer before the simulator accepts a send.',
+  'Graph latency buckets are coarse: a p99 of ~49 ms is interpolated at the top of the 25–50 ms bucket. The p50 of ' +
+    '~19 ms (9 ms beyond the simulator’s 10 ms) is event-loop and scheduling delay on two busy cores.',
+  'RATE_WHATSAPP_PER_NUMBER=100000 is refused by the sender’s config (at most 10,000), so "limits lifted" uses 10,000. ' +
+    'This is far above anything reached here.',
+  'In two earlier full runs the mokapi broker disappeared in the middle of the benchmark (process gone, nothing in ' +
+    'dmesg) while other jobs were using the machine. Each run now gets its own broker, and a run whose broker vanishes ' +
+    'is run once more on a new one.',
+];
 
 const settings = settingsFrom(process.env);
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -223,6 +270,11 @@ async function main(): Promise<void> {
    * 400-byte record, measured) and slows with it, so a fresh broker keeps the runs comparable. A
    * run whose broker disappeared midway is run again once on a new one.
    */
+  let currentBroker: { stop(): Promise<void> } | null = null;
+  // Ctrl-C in the middle of a run stops that run's broker too.
+  cleanups.push(async () => {
+    await currentBroker?.stop();
+  });
   const onBroker = async (spec: ScenarioSpec, run: number, cpuProfile: boolean) => {
     for (let attempt = 1; ; attempt++) {
       const runSlot = slot++;
@@ -231,7 +283,9 @@ async function main(): Promise<void> {
         partitions: PARTITIONS,
         scratchTopics: 0,
       });
+      currentBroker = broker;
       const brokerPid = broker.kind === 'mokapi' ? findMokapiPid(broker.description) : undefined;
+      const brokerExit = brokerPid === undefined ? null : watchMokapiExit(brokerPid);
       brokerFacts ??= {
         kind: broker.kind,
         description: broker.description
@@ -251,10 +305,12 @@ async function main(): Promise<void> {
       } catch (err) {
         const brokerGone = brokerPid !== undefined && cpuSeconds(brokerPid) === null;
         if (!brokerGone || attempt >= 2) throw err;
-        const what = `${spec.title} run ${run === 0 ? 'profile' : run}: the broker (pid ${brokerPid}) disappeared (${(err as Error).message.split('\n')[0]})`;
+        const how = brokerExit?.exit()?.split('\n').slice(0, 3).join(' ') ?? 'how it ended is unknown';
+        const what = `${spec.title} run ${run === 0 ? 'profile' : run}: the broker (pid ${brokerPid}) died midway (${how})`;
         brokerIncidents.push(what);
         log(`${what}; running it again on a new broker`);
       } finally {
+        currentBroker = null;
         await broker.stop().catch((err) => log(`stopping the broker: ${(err as Error).message}`));
       }
     }
@@ -331,6 +387,8 @@ async function main(): Promise<void> {
     runs: settings.runs,
     scenarios: specs,
     sharedSenderEnv,
+    senderDefaults: senderDefaults(),
+    senderRevision: senderRevision(),
     repeatedRuns: repeated,
     warnings,
     profile,
@@ -356,6 +414,32 @@ async function main(): Promise<void> {
     log(`"${SEND_SECTION_TITLE}" written in docs/benchmarks.md`);
   } else {
     log('smoke or partial run: docs/benchmarks.md left alone (BENCH_WRITE_DOCS=1 writes it anyway)');
+  }
+}
+
+/** The defaults the sender applies to what the benchmark leaves unset, from its config schema. */
+function senderDefaults(): Record<string, string> {
+  const d = (schema: { parse(v: unknown): unknown }) => String(schema.parse(undefined));
+  return {
+    SENDER_MAX_ATTEMPTS: d(messageSenderBlock.SENDER_MAX_ATTEMPTS),
+    SENDER_RETRY_MIN_DELAY_MS: d(messageSenderBlock.SENDER_RETRY_MIN_DELAY_MS),
+    SENDER_RETRY_MAX_DELAY_MS: d(messageSenderBlock.SENDER_RETRY_MAX_DELAY_MS),
+    SENDER_MAX_BUFFERED: d(messageSenderBlock.SENDER_MAX_BUFFERED),
+    GRAPH_CONNECTIONS: d(graphClientBlock.GRAPH_CONNECTIONS),
+    DATABASE_POOL_MAX: d(postgresBlock.DATABASE_POOL_MAX),
+  };
+}
+
+/** The last commit that touched the sender, and whether its files differ from it. */
+function senderRevision(): string | undefined {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+    const paths = ['services/message-sender', 'packages/config', 'packages/graph', 'packages/outbound'];
+    const last = git('log', '-1', '--format=%h %s', '--', ...paths);
+    const dirty = git('status', '--porcelain', '--', ...paths) !== '';
+    return `last commit touching it \`${last.slice(0, 120)}\`${dirty ? ' (with uncommitted changes)' : ''}`;
+  } catch {
+    return undefined;
   }
 }
 
