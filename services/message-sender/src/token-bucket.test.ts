@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimits } from './rate-limits.ts';
+import { defaultRateLimits, type RateLimitSettings, RateLimits } from './rate-limits.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 function clock() {
@@ -36,6 +36,10 @@ describe('TokenBucket', () => {
   });
 });
 
+/** Meta's defaults (defaultRateLimits) with the given changes. */
+const limitsWith = (changes: Partial<RateLimitSettings>, now: () => number) =>
+  new RateLimits({ ...defaultRateLimits, ...changes }, now);
+
 describe('RateLimits', () => {
   const key = (recipient: string) => ({
     channel: 'whatsapp' as const,
@@ -46,16 +50,7 @@ describe('RateLimits', () => {
 
   it('backs off one WhatsApp recipient without slowing the number for others', () => {
     const c = clock();
-    const limits = new RateLimits(
-      {
-        whatsappPerNumberPerSecond: 80,
-        whatsappPerRecipientPerSecond: 1 / 6,
-        whatsappPerRecipientBurst: 2,
-        messengerPerPagePerSecond: 300,
-        instagramPerAccountPerSecond: 300,
-      },
-      c.now,
-    );
+    const limits = limitsWith({ whatsappPerRecipientBurst: 2 }, c.now);
     limits.penalizeRecipient(key('alice'), 30_000);
     expect(limits.reservePair(key('alice'))).toBeGreaterThanOrEqual(30_000);
     expect(limits.reservePair(key('bob'))).toBe(0);
@@ -64,16 +59,7 @@ describe('RateLimits', () => {
 
   it('never puts more than the limit into any one-second window (Meta counts a sliding second)', () => {
     const c = clock();
-    const limits = new RateLimits(
-      {
-        whatsappPerNumberPerSecond: 80,
-        whatsappPerRecipientPerSecond: 1 / 6,
-        whatsappPerRecipientBurst: 5,
-        messengerPerPagePerSecond: 300,
-        instagramPerAccountPerSecond: 300,
-      },
-      c.now,
-    );
+    const limits = limitsWith({ whatsappPerRecipientBurst: 5 }, c.now);
     const sendTimes = Array.from({ length: 400 }, (_, i) => c.now() + limits.reserveAccount(key(`r${i}`)));
     let worst = 0;
     for (const t of sendTimes)
@@ -84,17 +70,7 @@ describe('RateLimits', () => {
 
   it('uses a per-integration override of the number rate', () => {
     const c = clock();
-    const limits = new RateLimits(
-      {
-        whatsappPerNumberPerSecond: 80,
-        whatsappPerRecipientPerSecond: 1 / 6,
-        whatsappPerRecipientBurst: 5,
-        messengerPerPagePerSecond: 300,
-        instagramPerAccountPerSecond: 300,
-        perIntegrationPerSecond: { i1: 1000 },
-      },
-      c.now,
-    );
+    const limits = limitsWith({ whatsappPerRecipientBurst: 5, perIntegrationPerSecond: { i1: 1000 } }, c.now);
     const waits = Array.from({ length: 1000 }, (_, i) => limits.reserveAccount(key(`r${i}`)));
     // 1000 sends at ~985/s (the 1.5 % margin) take about a second, not the 12.5 s of 80/s.
     expect(Math.max(...waits)).toBeLessThanOrEqual(1020);
