@@ -1,22 +1,15 @@
 import type { MetaSim } from '@omnistream/meta-sim';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GraphErrorCategory } from './error-codes.ts';
 import { GraphError, GraphNetworkError, GraphTimeoutError } from './errors.ts';
 import type { GraphClient } from './graph-client.ts';
-import { PAGE, PSID, simClient, startSim, USER, WA } from './sim-kit.ts';
+import { PAGE, PSID, simClient, USER, useSim, WA } from './sim-kit.ts';
 
 let sim: MetaSim;
 let client: GraphClient;
-beforeAll(async () => {
-  sim = await startSim();
-  client = simClient(sim);
-});
-afterAll(async () => {
-  await client.close();
-  await sim.stop();
-});
-beforeEach(() => {
-  sim.reset('all');
+useSim((s, c) => {
+  sim = s;
+  client = c;
 });
 
 const text = { type: 'text', text: 'hello' } as const;

@@ -1,20 +1,13 @@
 import type { MetaSim } from '@omnistream/meta-sim';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GraphClient } from './graph-client.ts';
-import { IG, IGSID, PAGE, PSID, simClient, startSim, WA } from './sim-kit.ts';
+import { IG, IGSID, PAGE, PSID, useSim, WA } from './sim-kit.ts';
 
 let sim: MetaSim;
 let client: GraphClient;
-beforeAll(async () => {
-  sim = await startSim();
-  client = simClient(sim);
-});
-afterAll(async () => {
-  await client.close();
-  await sim.stop();
-});
-beforeEach(() => {
-  sim.reset('all');
+useSim((s, c) => {
+  sim = s;
+  client = c;
 });
 
 const REDIRECT = 'https://omni.example.com/oauth/callback';

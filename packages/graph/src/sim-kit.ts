@@ -1,6 +1,7 @@
 // Integration-test helpers: a meta-sim over real HTTP and a client pointed at it (tests only).
 import { createLogger } from '@omnistream/logger';
 import { createMetaSim, createSimClock, type MetaSim, type MetaSimOptions } from '@omnistream/meta-sim';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createGraphClient, type GraphClient, type GraphClientOptions } from './graph-client.ts';
 import { capturingLogger } from './test-kit.ts';
 
@@ -40,5 +41,26 @@ export function simClient(sim: MetaSim, overrides: Partial<GraphClientOptions> =
     timeouts: { connectMs: 2000, headersMs: 2000, bodyMs: 2000 },
     logger: capturingLogger().logger,
     ...overrides,
+  });
+}
+
+/**
+ * The per-file fixture of the integration tests: one simulator and one client for the file, the
+ * simulator reset before each test. `set` receives them once they are up.
+ */
+export function useSim(set: (sim: MetaSim, client: GraphClient) => void): void {
+  let sim: MetaSim | undefined;
+  let client: GraphClient | undefined;
+  beforeAll(async () => {
+    sim = await startSim();
+    client = simClient(sim);
+    set(sim, client);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await sim?.stop();
+  });
+  beforeEach(() => {
+    sim?.reset('all');
   });
 }
