@@ -192,6 +192,27 @@ export const apiGatewayHttpBlock = {
 };
 
 /** Host to bind HTTP servers to; 0.0.0.0 in containers, 127.0.0.1 for a local-only dev box. */
+export const apiGatewayBlock = {
+  /**
+   * Bootstrap admin key: when set, it is stored (hashed) as the key named `bootstrap` at start-up,
+   * so the first admin call works without `pnpm admin:create-key`. At least 32 characters.
+   */
+  ADMIN_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Failed admin authentications allowed per client IP per minute before 429. */
+  ADMIN_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** How often WhatsApp templates are re-read from Meta for every WhatsApp integration. */
+  TEMPLATE_SYNC_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
+  /** Consumer group of the gateway's inbound-event and dead-letter consumers. */
+  API_GATEWAY_GROUP_ID: z.string().min(1).default('omnistream-api-gateway'),
+  /** Lifetime of an Idempotency-Key on POST /admin/messages. */
+  IDEMPOTENCY_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
+};
+
 export const httpHostBlock = {
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
 };

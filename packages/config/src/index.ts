@@ -1,5 +1,6 @@
 export { z } from 'zod';
 export {
+  apiGatewayBlock,
   apiGatewayHttpBlock,
   cryptoBlock,
   graphClientBlock,

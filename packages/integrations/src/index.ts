@@ -1,6 +1,8 @@
 export {
   accountIdOf,
   type Channel,
+  type ConnectionError,
+  type ConnectionStatus,
   type Integration,
   type IntegrationStatus,
   type TokenType,

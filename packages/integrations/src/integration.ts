@@ -1,5 +1,15 @@
 export type Channel = 'whatsapp' | 'instagram' | 'messenger';
 export type IntegrationStatus = 'active' | 'disabled';
+/** Whether Meta accepted the token at the last check: pending until a Graph call succeeds. */
+export type ConnectionStatus = 'pending' | 'connected' | 'error';
+
+/** Meta's answer when a token check failed, as shown to admins (never the token). */
+export interface ConnectionError {
+  message: string;
+  code?: number | undefined;
+  subcode?: number | undefined;
+}
+
 export type TokenType = 'system_user' | 'page' | 'user' | 'instagram_user' | 'business_integration';
 
 /** An integration as every caller outside the token path sees it: never the token itself. */
@@ -18,6 +28,9 @@ export interface Integration {
   tokenExpiresAt: Date | null;
   status: IntegrationStatus;
   needsReauth: boolean;
+  connectionStatus: ConnectionStatus;
+  connectionError: ConnectionError | null;
+  verifiedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   rotatedAt: Date | null;

@@ -1,5 +1,12 @@
 import type { Pool, Queryable } from '@omnistream/db';
-import type { Channel, Integration, IntegrationStatus, TokenType } from './integration.ts';
+import type {
+  Channel,
+  ConnectionError,
+  ConnectionStatus,
+  Integration,
+  IntegrationStatus,
+  TokenType,
+} from './integration.ts';
 import { type TokenCipher, tokenLast4 } from './token-cipher.ts';
 
 export interface NewIntegration {
@@ -57,6 +64,9 @@ interface Row {
   token_expires_at: Date | null;
   status: IntegrationStatus;
   needs_reauth: boolean;
+  connection_status: ConnectionStatus;
+  connection_error: ConnectionError | null;
+  verified_at: Date | null;
   created_at: Date;
   updated_at: Date;
   rotated_at: Date | null;
@@ -78,6 +88,9 @@ function toIntegration(r: Row): Integration {
     tokenExpiresAt: r.token_expires_at,
     status: r.status,
     needsReauth: r.needs_reauth,
+    connectionStatus: r.connection_status,
+    connectionError: r.connection_error,
+    verifiedAt: r.verified_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     rotatedAt: r.rotated_at,
@@ -117,6 +130,13 @@ export interface IntegrationsRepository {
   rotateToken(
     id: string,
     input: { token: string; tokenType?: TokenType; tokenExpiresAt?: Date | null },
+  ): Promise<Integration | null>;
+  /**
+   * Records a token check: connected (clears needs_reauth) or error with Meta's explanation.
+   */
+  recordVerification(
+    id: string,
+    result: { ok: true; tokenExpiresAt?: Date | null } | { ok: false; error: ConnectionError },
   ): Promise<Integration | null>;
   /** Every active integration with its decrypted token (the TokenProvider's snapshot). */
   loadActiveTokens(): Promise<ActiveIntegrationToken[]>;
@@ -225,7 +245,8 @@ export function createIntegrationsRepository(deps: {
       const { rows } = await pool.query<Row>(
         `UPDATE integrations SET token_ciphertext = $2, token_key_id = $3, token_last4 = $4,
            token_type = COALESCE($5, token_type), token_expires_at = $6,
-           needs_reauth = false, rotated_at = now(), updated_at = now()
+           needs_reauth = false, rotated_at = now(), updated_at = now(),
+           connection_status = 'pending', connection_error = NULL
          WHERE id = $1 RETURNING *`,
         [
           id,
@@ -236,6 +257,26 @@ export function createIntegrationsRepository(deps: {
           input.tokenExpiresAt ?? null,
         ],
       );
+      return rows[0] ? toIntegration(rows[0]) : null;
+    },
+
+    async recordVerification(id, result) {
+      if (!UUID.test(id)) return null;
+      const { rows } = result.ok
+        ? await pool.query<Row>(
+            `UPDATE integrations SET connection_status = 'connected', connection_error = NULL,
+               verified_at = now(), needs_reauth = false,
+               token_expires_at = CASE WHEN $2::boolean THEN $3::timestamptz ELSE token_expires_at END,
+               updated_at = now()
+             WHERE id = $1 RETURNING *`,
+            [id, result.tokenExpiresAt !== undefined, result.tokenExpiresAt ?? null],
+          )
+        : await pool.query<Row>(
+            `UPDATE integrations SET connection_status = 'error', connection_error = $2,
+               verified_at = now(), updated_at = now()
+             WHERE id = $1 RETURNING *`,
+            [id, JSON.stringify(result.error)],
+          );
       return rows[0] ? toIntegration(rows[0]) : null;
     },
 

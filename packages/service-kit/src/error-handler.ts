@@ -28,9 +28,32 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; status: number; message?:
   FST_ERR_VALIDATION: { code: 'GW_VALIDATION', status: 400 },
 };
 
+interface ValidationItem {
+  instancePath?: string;
+  message?: string;
+}
+
+/**
+ * Schema validation failures (fastify's own and fastify-type-provider-zod's) carry one item per
+ * problem; the client gets each field path at fault, e.g. `body.message.text`.
+ */
+function validationError(fe: FastifyError): AppError | null {
+  const items = (fe as { validation?: unknown }).validation;
+  if (!Array.isArray(items)) return null;
+  const context = (fe as { validationContext?: string }).validationContext ?? 'body';
+  const issues = (items as ValidationItem[]).map((v) => {
+    const segments = (v.instancePath ?? '').split('/').filter(Boolean);
+    return { path: [context, ...segments].join('.'), message: v.message ?? 'is invalid' };
+  });
+  const message = `invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
+  return new AppError('GW_VALIDATION', message, { status: 400, cause: fe, details: { issues } });
+}
+
 function toAppError(err: FastifyError | AppError | Error): AppError | null {
   if (err instanceof AppError) return err;
   const fe = err as FastifyError;
+  const invalid = validationError(fe);
+  if (invalid) return invalid;
   const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
   if (known)
     return new AppError(known.code, known.message ?? fe.message, { status: known.status, cause: err });

@@ -3,7 +3,7 @@ import { loadConfigOrExit } from '@omnistream/config';
 import { openServicePool } from '@omnistream/db';
 import { createLogger, createRedactor } from '@omnistream/logger';
 import { installGracefulShutdown, registerErrorHandler, registerOpsRoutes } from '@omnistream/service-kit';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import { senderConfigSchema } from './config.ts';
 import { startSender } from './sender.ts';
 
@@ -73,7 +73,10 @@ const starting = startSender({
   },
 });
 
-const ops = Fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true });
+const ops = Fastify({
+  loggerInstance: logger as FastifyBaseLogger,
+  logController: new LogController({ disableRequestLogging: true }),
+});
 registerErrorHandler(ops);
 installGracefulShutdown({
   logger,

@@ -7,7 +7,7 @@ import {
   registerErrorHandler,
   registerOpsRoutes,
 } from '@omnistream/service-kit';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { EventPublisher } from './event-publisher.ts';
 import type { IngestorMetrics } from './metrics.ts';
@@ -39,8 +39,7 @@ export function buildApp(deps: IngestorAppDeps): FastifyInstance {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
-    requestIdLogLabel: 'reqId',
-    disableRequestLogging: true,
+    logController: new LogController({ requestIdLogLabel: 'reqId', disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes,
     // Keep-alive connections are closed when shutdown begins, after their in-flight request.
     forceCloseConnections: 'idle',

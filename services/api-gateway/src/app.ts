@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { Logger } from '@omnistream/logger';
+import {
+  instrumentHttp,
+  type ReadinessCheck,
+  registerErrorHandler,
+  registerOpsRoutes,
+} from '@omnistream/service-kit';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Registry } from 'prom-client';
+import type { AdminApp } from './admin-app.ts';
+import { registerAdminAuth } from './admin-auth.ts';
+import type { AdminKeysRepository } from './admin-keys.repository.ts';
+import type { AuthFailureLimiter } from './auth-failure-limiter.ts';
+import { type AdminKeysRouteDeps, registerAdminKeyRoutes } from './routes/admin-keys.routes.ts';
+import { type DlqRouteDeps, registerDlqRoutes } from './routes/dlq.routes.ts';
+import { type IntegrationsRouteDeps, registerIntegrationRoutes } from './routes/integrations.routes.ts';
+import { type MessagesRouteDeps, registerMessageRoutes } from './routes/messages.routes.ts';
+import { registerTemplateRoutes, type TemplatesRouteDeps } from './routes/templates.routes.ts';
+
+export interface GatewayCoreDeps {
+  logger: Logger;
+  registry: Registry;
+  readiness: readonly ReadinessCheck[];
+  isShuttingDown(): boolean;
+  adminKeys: AdminKeysRepository;
+  authLimiter: AuthFailureLimiter;
+}
+
+export type GatewayAppDeps = GatewayCoreDeps &
+  AdminKeysRouteDeps &
+  IntegrationsRouteDeps &
+  MessagesRouteDeps &
+  TemplatesRouteDeps &
+  DlqRouteDeps;
+
+/** Every admin route's OpenAPI security requirement: the bearer admin key. */
+const ADMIN_SECURITY = [{ adminKey: [] }];
+
+/** The gateway's HTTP app. Never listens: main.ts does, tests use inject() or listen on port 0. */
+export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    logController: new LogController({ requestIdLogLabel: 'reqId', disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  instrumentHttp(app, deps.registry);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'OmniStream Gateway admin API',
+        description:
+          'Connect WhatsApp, Messenger and Instagram channels, rotate tokens, send messages, manage ' +
+          'WhatsApp templates and replay dead letters. Every /admin route needs `Authorization: Bearer <admin key>`.',
+        version: '1.0.0',
+      },
+      components: {
+        securitySchemes: { adminKey: { type: 'http', scheme: 'bearer', description: 'admin API key' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerOpsRoutes(app, {
+    registry: deps.registry,
+    checks: deps.readiness,
+    isShuttingDown: deps.isShuttingDown,
+  });
+
+  await app.register(
+    async (scope) => {
+      const admin = scope as unknown as AdminApp;
+      admin.addHook('onRoute', (route) => {
+        route.schema = { ...route.schema, security: ADMIN_SECURITY };
+      });
+      registerAdminAuth(admin, { keys: deps.adminKeys, limiter: deps.authLimiter });
+      registerAdminKeyRoutes(admin, deps);
+      registerIntegrationRoutes(admin, deps);
+      registerMessageRoutes(admin, deps);
+      registerTemplateRoutes(admin, deps);
+      registerDlqRoutes(admin, deps);
+    },
+    { prefix: '/admin' },
+  );
+
+  // During shutdown every response closes its connection, so keep-alive clients move on.
+  app.addHook('onSend', async (_request, reply) => {
+    if (deps.isShuttingDown()) void reply.header('connection', 'close');
+  });
+  return app;
+}

@@ -1,0 +1,83 @@
+// api-gateway start-up: config, real dependencies, HTTP, graceful shutdown.
+import { loadConfigOrExit } from '@omnistream/config';
+import { openServicePool } from '@omnistream/db';
+import { createLogger, createRedactor } from '@omnistream/logger';
+import { installGracefulShutdown } from '@omnistream/service-kit';
+import { gatewayConfigSchema } from './config.ts';
+import { startGateway } from './gateway.ts';
+
+const config = loadConfigOrExit(gatewayConfigSchema, 'api-gateway');
+const redactor = createRedactor([config.META_APP_SECRET, config.INSTAGRAM_APP_SECRET, config.ADMIN_API_KEY]);
+const logger = createLogger({ name: 'api-gateway', level: config.LOG_LEVEL, redactor });
+
+const pool = await openServicePool({
+  service: 'api-gateway',
+  connectionString: config.DATABASE_URL,
+  max: config.DATABASE_POOL_MAX,
+  logger,
+});
+
+let shuttingDown = false;
+const starting = startGateway({
+  logger,
+  redactor,
+  pool,
+  isShuttingDown: () => shuttingDown,
+  settings: {
+    brokers: config.KAFKA_BROKERS,
+    clientId: `${config.KAFKA_CLIENT_ID}-api-gateway`,
+    groupId: config.API_GATEWAY_GROUP_ID,
+    topics: {
+      inbound: config.KAFKA_TOPIC_INBOUND,
+      outbound: config.KAFKA_TOPIC_OUTBOUND,
+      dlq: config.KAFKA_TOPIC_OUTBOUND_DLQ,
+    },
+    graph: {
+      graphUrl: config.META_API_URL,
+      instagramUrl: config.INSTAGRAM_API_URL,
+      appSecret: config.META_APP_SECRET,
+      instagramAppSecret: config.INSTAGRAM_APP_SECRET,
+      timeouts: {
+        connectMs: config.GRAPH_CONNECT_TIMEOUT_MS,
+        headersMs: config.GRAPH_HEADERS_TIMEOUT_MS,
+        bodyMs: config.GRAPH_BODY_TIMEOUT_MS,
+      },
+      connections: config.GRAPH_CONNECTIONS,
+    },
+    encryptionKeys: config.TOKEN_ENCRYPTION_KEYS,
+    integrationsPollIntervalMs: config.INTEGRATIONS_POLL_INTERVAL_MS,
+    authFailuresPerMinute: config.ADMIN_AUTH_FAILURES_PER_MINUTE,
+    templateSyncIntervalMs: config.TEMPLATE_SYNC_INTERVAL_MS,
+    idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
+    bootstrapAdminKey: config.ADMIN_API_KEY,
+  },
+});
+
+installGracefulShutdown({
+  logger,
+  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  steps: [
+    {
+      name: 'mark not ready',
+      run: () => {
+        shuttingDown = true;
+      },
+    },
+    { name: 'stop HTTP (finish in-flight requests)', run: async () => (await starting).app.close() },
+    {
+      name: 'stop consumers, timers and producer',
+      run: async () => {
+        const gateway = await starting;
+        for (const step of gateway.shutdownSteps) {
+          await step.run();
+          logger.info({ step: step.name }, 'shutdown step done');
+        }
+      },
+    },
+    { name: 'close PostgreSQL pool', run: () => pool.end() },
+  ],
+});
+
+const gateway = await starting;
+const address = await gateway.app.listen({ port: config.API_GATEWAY_PORT, host: config.HTTP_HOST });
+logger.info({ address, docs: `${address}/docs` }, 'api-gateway running');

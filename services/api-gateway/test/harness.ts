@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { Pool } from '@omnistream/db';
+import type { TopicNames } from '@omnistream/kafka';
+import { createLogger, createRedactor } from '@omnistream/logger';
+import { createMetaSim, type MetaSim } from '@omnistream/meta-sim';
+import { testKafka, uniqueTopicNames } from '@omnistream/testing';
+import { type Gateway, type GatewaySettings, startGateway } from '../src/gateway.ts';
+
+export const encryptionKeys = [{ id: 'k1', key: randomBytes(32) }];
+export const APP_SECRET = 'test-app-secret-0123456789abcdef';
+export const BOOTSTRAP_KEY = `osk_${randomBytes(32).toString('base64url')}`;
+
+export interface GatewayWorld {
+  sim: MetaSim;
+  topics: TopicNames;
+  gateway: Gateway;
+  /** Every log line the gateway wrote, as JSON text. */
+  logs: string[];
+  adminKey: string;
+  /** An authenticated request through the real HTTP stack (inject). */
+  call(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    // biome-ignore lint/suspicious/noExplicitAny: tests read response fields directly and assert them
+  ): Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }>;
+  stop(): Promise<void>;
+}
+
+export function gatewaySettings(sim: MetaSim, topics: TopicNames, overrides: Partial<GatewaySettings> = {}) {
+  return {
+    brokers: testKafka().brokers,
+    clientId: 'gateway-test',
+    groupId: `gateway-test-${randomBytes(4).toString('hex')}`,
+    topics: { inbound: topics.inbound, outbound: topics.outbound, dlq: topics.outboundDlq },
+    graph: {
+      graphUrl: sim.graphUrl,
+      instagramUrl: sim.instagramUrl,
+      appSecret: APP_SECRET,
+      timeouts: { connectMs: 2_000, headersMs: 3_000, bodyMs: 3_000 },
+      connections: 8,
+    },
+    encryptionKeys,
+    integrationsPollIntervalMs: 100,
+    authFailuresPerMinute: 1_000,
+    templateSyncIntervalMs: 3_600_000,
+    idempotencyTtlHours: 24,
+    bootstrapAdminKey: BOOTSTRAP_KEY,
+    ...overrides,
+  } satisfies GatewaySettings;
+}
+
+/** meta-sim, unique topics, and the gateway wired by the same startGateway() main.ts uses. */
+export async function startGatewayWorld(
+  pool: Pool,
+  overrides: Partial<GatewaySettings> = {},
+): Promise<GatewayWorld> {
+  const sim = createMetaSim({ logger: createLogger({ name: 'meta-sim', level: 'silent' }) });
+  await sim.start();
+  const topics = await uniqueTopicNames();
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _e, cb) {
+      logs.push(...String(chunk).split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  const redactor = createRedactor([APP_SECRET]);
+  const logger = createLogger({ name: 'api-gateway', level: 'debug', redactor, destination });
+  const settings = gatewaySettings(sim, topics, overrides);
+  const gateway = await startGateway({ settings, logger, redactor, pool });
+  await gateway.app.ready();
+  const adminKey = settings.bootstrapAdminKey ?? BOOTSTRAP_KEY;
+  return {
+    sim,
+    topics,
+    gateway,
+    logs,
+    adminKey,
+    async call(method, url, body, headers = {}) {
+      const res = await gateway.app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${adminKey}`, ...headers },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
+      let parsed: unknown;
+      try {
+        parsed = res.json();
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.statusCode, body: parsed, text: res.body, headers: res.headers };
+    },
+    async stop() {
+      await gateway.app.close();
+      for (const step of gateway.shutdownSteps) await step.run();
+      await sim.stop();
+    },
+  };
+}
