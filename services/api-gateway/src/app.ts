@@ -21,9 +21,12 @@ import { registerAdminAuth } from './admin-auth.ts';
 import type { AdminKeysRepository } from './admin-keys.repository.ts';
 import type { AuthFailureLimiter } from './auth-failure-limiter.ts';
 import { type AdminKeysRouteDeps, registerAdminKeyRoutes } from './routes/admin-keys.routes.ts';
+import { type ContactsRouteDeps, registerContactRoutes } from './routes/contacts.routes.ts';
 import { type DlqRouteDeps, registerDlqRoutes } from './routes/dlq.routes.ts';
+import { type FbeRouteDeps, registerFbeRoutes } from './routes/fbe.routes.ts';
 import { type IntegrationsRouteDeps, registerIntegrationRoutes } from './routes/integrations.routes.ts';
 import { type MessagesRouteDeps, registerMessageRoutes } from './routes/messages.routes.ts';
+import { type OauthRouteDeps, registerOauthRoutes } from './routes/oauth.routes.ts';
 import { registerTemplateRoutes, type TemplatesRouteDeps } from './routes/templates.routes.ts';
 
 export interface GatewayCoreDeps {
@@ -40,7 +43,10 @@ export type GatewayAppDeps = GatewayCoreDeps &
   IntegrationsRouteDeps &
   MessagesRouteDeps &
   TemplatesRouteDeps &
-  DlqRouteDeps;
+  DlqRouteDeps &
+  OauthRouteDeps &
+  FbeRouteDeps &
+  ContactsRouteDeps;
 
 /** Every admin route's OpenAPI security requirement: the bearer admin key. */
 const ADMIN_SECURITY = [{ adminKey: [] }];
@@ -100,9 +106,15 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
       registerMessageRoutes(admin, deps);
       registerTemplateRoutes(admin, deps);
       registerDlqRoutes(admin, deps);
+      registerFbeRoutes(admin, deps);
+      registerContactRoutes(admin, deps);
     },
     { prefix: '/admin' },
   );
+
+  // OAuth onboarding: `start` routes authenticate the admin themselves (a browser redirect cannot
+  // carry a bearer header everywhere), callbacks are authenticated by their single-use state.
+  registerOauthRoutes(app as unknown as AdminApp, deps);
 
   // During shutdown every response closes its connection, so keep-alive clients move on.
   app.addHook('onSend', async (_request, reply) => {

@@ -114,6 +114,8 @@ export async function startGateway(deps: {
   // --- templates (sync timer, template_status consumer) ---
   // --- dead letters (DLQ mirror consumer) ---
   // --- messages (idempotency) ---
+  // --- oauth (Instagram Login, Facebook Login for Business; token refresh job) ---
+  // --- fbe (fbe_install / fbe_uninstall handler) and contacts (identity linking) ---
 
   const app = await buildApp({
     logger,
