@@ -23,7 +23,10 @@ ALTER TABLE integrations
   ADD COLUMN verified_at timestamptz;
 
 -- Idempotency-Key of POST /admin/messages: a retried request gets the first request's commandId.
--- request_hash tells a retry from a different request that reused the key.
+-- request_hash tells a retry from a different request that reused the key. The row is written
+-- before the command is published and published_at after: a retry that finds it still NULL (the
+-- publish failed, or the process died) publishes the same command_id again instead of answering
+-- with a command that may never have reached Kafka.
 CREATE TABLE idempotency_keys (
   scope        text NOT NULL,
   key          text NOT NULL,
@@ -31,30 +34,41 @@ CREATE TABLE idempotency_keys (
   command_id   text NOT NULL,
   created_at   timestamptz NOT NULL DEFAULT now(),
   expires_at   timestamptz NOT NULL,
+  published_at timestamptz,
   PRIMARY KEY (scope, key)
 );
 CREATE INDEX idempotency_keys_expires_at ON idempotency_keys (expires_at);
 
 -- WhatsApp message templates per WABA, kept in sync from Meta (periodic sync, on demand, and the
--- ingestor's template_status events).
+-- ingestor's template_status events). Templates belong to the WABA, not to a number: every
+-- integration of a WABA lists the same rows. integration_id is the integration whose token last
+-- wrote the row. A template Meta no longer lists is deleted at the next sync (the table mirrors Meta).
+-- *_event_at: Meta's time of the last webhook applied to that field. Meta does not guarantee the
+-- order of webhooks, so an older one arriving late is ignored instead of undoing a newer one.
 CREATE TABLE whatsapp_templates (
-  id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-  integration_id  uuid NOT NULL REFERENCES integrations (id),
-  waba_id         text NOT NULL,
-  template_id     text NOT NULL,
-  name            text NOT NULL,
-  language        text NOT NULL,
-  category        text,
-  status          text NOT NULL,
-  quality_score   text,
-  rejected_reason text,
-  components      jsonb NOT NULL DEFAULT '[]'::jsonb,
-  synced_at       timestamptz,
-  created_at      timestamptz NOT NULL DEFAULT now(),
-  updated_at      timestamptz NOT NULL DEFAULT now(),
+  id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  integration_id    uuid NOT NULL REFERENCES integrations (id),
+  waba_id           text NOT NULL,
+  template_id       text NOT NULL,
+  name              text NOT NULL,
+  language          text NOT NULL,
+  category          text,
+  status            text NOT NULL,
+  quality_score     text,
+  rejected_reason   text,
+  parameter_format  text,
+  components        jsonb NOT NULL DEFAULT '[]'::jsonb,
+  -- The last status webhook's event verbatim (FLAGGED, LOCKED, … say something without changing status).
+  last_status_event text,
+  status_event_at   timestamptz,
+  quality_event_at  timestamptz,
+  category_event_at timestamptz,
+  synced_at         timestamptz,
+  created_at        timestamptz NOT NULL DEFAULT now(),
+  updated_at        timestamptz NOT NULL DEFAULT now(),
   UNIQUE (waba_id, template_id)
 );
-CREATE INDEX whatsapp_templates_integration ON whatsapp_templates (integration_id, name, language);
+CREATE INDEX whatsapp_templates_listing ON whatsapp_templates (waba_id, name, language, template_id);
 
 -- The outbound DLQ topic, mirrored so admins can filter and replay. The topic stays the source of
 -- truth; (topic, partition, kafka_offset) makes the mirror idempotent under redelivery.

@@ -134,6 +134,34 @@ export const instagramBlock = {
 export const messengerBlock = {
   /** Facebook Login for Business configuration id used by Messenger onboarding. */
   MESSENGER_LOGIN_CONFIG_ID: z.string().regex(/^\d+$/, 'must be a numeric configuration id').optional(),
+  /** The Meta app's id: `client_id` of the Facebook Login dialog and of the code exchange. */
+  META_APP_ID: z.string().regex(/^\d+$/, 'must be a numeric app id').optional(),
+};
+
+/** OAuth onboarding (Instagram Login, Facebook Login for Business) served by the api-gateway. */
+export const oauthBlock = {
+  /**
+   * Public https origin (and path prefix, if any) at which browsers reach the api-gateway; the
+   * redirect URIs `<this>/oauth/instagram/callback` and `<this>/oauth/messenger/callback` are built
+   * from it and must be registered in the Meta dashboard exactly.
+   */
+  API_GATEWAY_PUBLIC_URL: url.optional(),
+  /**
+   * Facebook Login dialog; unset, it is https://www.facebook.com/<version of META_API_URL>/dialog/oauth,
+   * so the dialog and the Graph calls use the same API version.
+   */
+  FACEBOOK_OAUTH_DIALOG_URL: url.optional(),
+  /** Instagram Login (Business Login) authorization page. */
+  INSTAGRAM_AUTHORIZE_URL: url.default('https://www.instagram.com/oauth/authorize'),
+  /** Host of Instagram Login's code exchange (`POST /oauth/access_token`); meta-sim in tests. */
+  INSTAGRAM_OAUTH_URL: url.default('https://api.instagram.com'),
+  /** How often the gateway looks for Instagram Login tokens that are due for a refresh. */
+  INSTAGRAM_TOKEN_REFRESH_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
+  /**
+   * An Instagram token (60-day lifetime) is refreshed once fewer than this many days remain; a week
+   * or more leaves room for Meta outages and for an admin to re-authorize after a failure.
+   */
+  INSTAGRAM_TOKEN_REFRESH_WITHIN_DAYS: z.coerce.number().int().min(1).max(59).default(15),
 };
 
 export const integrationsBlock = {

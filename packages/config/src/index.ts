@@ -12,6 +12,7 @@ export {
   messageSenderBlock,
   messengerBlock,
   metaBlock,
+  oauthBlock,
   postgresBlock,
   shutdownBlock,
   topicsBlock,

@@ -33,6 +33,7 @@ export interface IntegrationPatch {
 export interface ListIntegrationsQuery {
   channel?: Channel;
   status?: IntegrationStatus;
+  connectionStatus?: ConnectionStatus;
   limit?: number;
   /** Opaque cursor from a previous page's nextCursor. */
   cursor?: string | null;
@@ -124,6 +125,8 @@ function rethrowConflict(err: unknown): never {
 export interface IntegrationsRepository {
   create(input: NewIntegration): Promise<Integration>;
   get(id: string): Promise<Integration | null>;
+  /** The integration with its decrypted token, whatever its status (token checks). */
+  getWithToken(id: string): Promise<{ integration: Integration; token: string } | null>;
   list(query?: ListIntegrationsQuery): Promise<{ items: Integration[]; nextCursor: string | null }>;
   update(id: string, patch: IntegrationPatch): Promise<Integration | null>;
   /** Stores a new token encrypted under the current key; clears needs_reauth; records rotated_at. */
@@ -189,22 +192,42 @@ export function createIntegrationsRepository(deps: {
 
     get: (id) => getWith(pool, id),
 
+    async getWithToken(id) {
+      if (!UUID.test(id)) return null;
+      const { rows } = await pool.query<Row>('SELECT * FROM integrations WHERE id = $1', [id]);
+      const r = rows[0];
+      if (!r) return null;
+      return {
+        integration: toIntegration(r),
+        token: cipher.decrypt({ ciphertext: r.token_ciphertext, keyId: r.token_key_id }),
+      };
+    },
+
     async list(query = {}) {
       const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
       const where: string[] = [];
       const params: unknown[] = [];
       if (query.channel) where.push(`channel = $${params.push(query.channel)}`);
       if (query.status) where.push(`status = $${params.push(query.status)}`);
+      if (query.connectionStatus) where.push(`connection_status = $${params.push(query.connectionStatus)}`);
       if (query.cursor) {
         const [createdAt, id] = decodeCursor(query.cursor);
         where.push(`(created_at, id) > ($${params.push(createdAt)}::timestamptz, $${params.push(id)}::uuid)`);
       }
-      const { rows } = await pool.query<Row & { cursor_created_at: string }>(
-        `SELECT *, created_at::text AS cursor_created_at FROM integrations
-         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY created_at, id LIMIT $${params.push(limit + 1)}`,
-        params,
-      );
+      const rows = await pool
+        .query<Row & { cursor_created_at: string }>(
+          `SELECT *, created_at::text AS cursor_created_at FROM integrations
+           ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+           ORDER BY created_at, id LIMIT $${params.push(limit + 1)}`,
+          params,
+        )
+        .then((r) => r.rows)
+        .catch((err: unknown) => {
+          // A tampered cursor that still decodes fails PostgreSQL's casts (data exception, class 22).
+          if (query.cursor && /^22/.test(String((err as { code?: unknown }).code)))
+            throw new RangeError('invalid pagination cursor', { cause: err });
+          throw err;
+        });
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {

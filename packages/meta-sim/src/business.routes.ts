@@ -8,7 +8,7 @@ import {
   requiredParam,
   unsupportedRequest,
 } from './meta-errors.ts';
-import { field, param } from './request-fields.ts';
+import { field, param, pathOf, queryField } from './request-fields.ts';
 import type { SimContext } from './sim-context.ts';
 import { isAppToken } from './token.routes.ts';
 
@@ -113,46 +113,87 @@ export function registerBusinessRoutes(app: FastifyInstance, ctx: SimContext): v
     }),
   );
 
-  // ID matching needs appsecret_proof on every call (Messenger "ID Matching" docs).
-  app.get(
-    '/:ver/:id/ids_for_apps',
-    graphHandler(ctx, {
+  // ID matching needs appsecret_proof on every call (Messenger "ID Matching" docs). The node may be a
+  // PSID or an ASID: either reaches the person's ids in every app (`ids_for_apps`) and on every Page
+  // (`ids_for_pages`) of the business (seed 003). `app=` / `page=` narrow to one app or Page. Pages of
+  // `limit` (default business.idMatchingPageSize) items with Graph cursor paging: `next` repeats the
+  // call's parameters, access_token included, like the template listing.
+  function idMatching(edge: 'ids_for_apps' | 'ids_for_pages') {
+    return graphHandler(ctx, {
       channel: 'messenger',
       run(req) {
-        authenticate(ctx, req, { requireProof: true });
+        const token = authenticate(ctx, req, { requireProof: true });
+        const id = param(req, 'id');
+        business.recordIdMatchingRequest({
+          edge,
+          id,
+          appsecretProof: field(req, 'appsecret_proof'),
+          tokenLast4: token.token.slice(-4),
+          after: queryField(req, 'after'),
+        });
         if (business.idMatchingUnderReview) throw idMatchingUnderReview();
-        const links = business.linksByPsid(param(req, 'id'));
-        const data = links.map((l) => ({
-          id: l.asid,
-          app: { category: 'Business', link: `${ctx.baseUrl()}/`, name: ctx.app.name, id: l.appId },
-        }));
-        return { body: withCursors(data) };
+        const links = business.personLinks(id);
+        const data: { id: string; [key: string]: unknown }[] = [];
+        const seen = new Set<string>();
+        if (edge === 'ids_for_apps') {
+          const only = queryField(req, 'app');
+          for (const l of links) {
+            if (seen.has(l.appId) || (only !== undefined && l.appId !== only)) continue;
+            seen.add(l.appId);
+            data.push({
+              id: l.asid,
+              app: { category: 'Business', link: `${ctx.baseUrl()}/`, name: ctx.app.name, id: l.appId },
+            });
+          }
+        } else {
+          const only = queryField(req, 'page');
+          for (const l of links) {
+            if (seen.has(l.pageId) || (only !== undefined && l.pageId !== only)) continue;
+            seen.add(l.pageId);
+            data.push({ id: l.psid, page: { name: accounts.page(l.pageId)?.name ?? 'Page', id: l.pageId } });
+          }
+        }
+        return { body: paged(req, data) };
       },
-    }),
-  );
+    });
+  }
 
-  app.get(
-    '/:ver/:id/ids_for_pages',
-    graphHandler(ctx, {
-      channel: 'messenger',
-      run(req) {
-        authenticate(ctx, req, { requireProof: true });
-        if (business.idMatchingUnderReview) throw idMatchingUnderReview();
-        const links = business.linksByAsid(param(req, 'id'));
-        const data = links.map((l) => ({
-          id: l.psid,
-          page: { name: accounts.page(l.pageId)?.name ?? 'Page', id: l.pageId },
-        }));
-        return { body: withCursors(data) };
-      },
-    }),
-  );
+  function paged(req: FastifyRequest, all: { id: string }[]): Record<string, unknown> {
+    const limitParam = queryField(req, 'limit');
+    const limit =
+      limitParam !== undefined && /^[1-9]\d{0,3}$/.test(limitParam)
+        ? Number(limitParam)
+        : business.idMatchingPageSize;
+    const after = queryField(req, 'after');
+    let start = 0;
+    if (after !== undefined) {
+      const index = all.findIndex((item) => cursor(item.id) === after);
+      if (index < 0) throw invalidParam('Invalid cursor: after');
+      start = index + 1;
+    }
+    const data = all.slice(start, start + limit);
+    const first = data[0];
+    const last = data[data.length - 1];
+    if (!first || !last) return { data };
+    const paging: Record<string, unknown> = { cursors: { before: cursor(first.id), after: cursor(last.id) } };
+    if (start + limit < all.length) {
+      const params = new URLSearchParams();
+      const token = accessTokenOf(req);
+      if (token !== undefined) params.set('access_token', token);
+      for (const key of ['fields', 'app', 'page', 'limit', 'appsecret_proof']) {
+        const v = queryField(req, key);
+        if (v !== undefined) params.set(key, v);
+      }
+      params.set('after', cursor(last.id));
+      paging.next = `${ctx.baseUrl()}${pathOf(req)}?${params.toString()}`;
+    }
+    return { data, paging };
+  }
+
+  app.get('/:ver/:id/ids_for_apps', idMatching('ids_for_apps'));
+  app.get('/:ver/:id/ids_for_pages', idMatching('ids_for_pages'));
 }
 
-function withCursors(data: { id: string }[]): Record<string, unknown> {
-  const first = data[0];
-  const last = data[data.length - 1];
-  if (!first || !last) return { data };
-  const cursor = (id: string) => Buffer.from(`id:${id}`).toString('base64url');
-  return { data, paging: { cursors: { before: cursor(first.id), after: cursor(last.id) } } };
+function cursor(id: string): string {
+  return Buffer.from(`id:${id}`).toString('base64url');
 }

@@ -57,6 +57,14 @@ describe('FBE', () => {
     expect(none.json).toEqual({ data: [] });
   });
 
+  it('forgets an install removed over the control API', async () => {
+    expect((await t.control('DELETE', `/fbe/installs/${EXTERNAL}`)).json).toEqual({ removed: true });
+    const installs = await t.get(`/fbe_business/fbe_installs?fbe_external_business_id=${EXTERNAL}`, {
+      token: PAGE.token,
+    });
+    expect(installs.json).toEqual({ data: [] });
+  });
+
   it('stores and returns the feature configuration', async () => {
     const config = {
       business_config: { messenger_chat: { enabled: true, domains: ['https://shop.example'] } },
@@ -102,6 +110,97 @@ describe('ID matching', () => {
   it('refuses a call without appsecret_proof', async () => {
     const res = await t.get('/6789012345678901/ids_for_apps', { token: PAGE.token });
     expect(res.json.error).toMatchObject({ code: 100, type: 'GraphMethodException' });
+  });
+
+  it("reaches one person's ids in every app and on every Page from a PSID, narrowed by app= / page=", async () => {
+    t.sim.business.link({
+      psid: '6789012345678902',
+      pageId: '220000000000001',
+      asid: '10155000000000001',
+      appId: t.sim.app.id,
+    });
+    t.sim.business.link({
+      psid: '6789012345678902',
+      pageId: '220000000000001',
+      asid: '30000000000000009',
+      appId: '300000000000001',
+    });
+    // Somebody else, linked in another app: not part of the answer.
+    t.sim.business.link({ psid: '999', pageId: PAGE.pageId, asid: '998', appId: '300000000000001' });
+
+    const pages = await t.get(`/6789012345678901/ids_for_pages?appsecret_proof=${proof()}`, {
+      token: PAGE.token,
+    });
+    expect(pages.json.data.map((d: { id: string; page: { id: string } }) => [d.id, d.page.id])).toEqual([
+      ['6789012345678901', PAGE.pageId],
+      ['6789012345678902', '220000000000001'],
+    ]);
+    const apps = await t.get(`/6789012345678901/ids_for_apps?appsecret_proof=${proof()}`, {
+      token: PAGE.token,
+    });
+    expect(apps.json.data.map((d: { id: string; app: { id: string } }) => [d.id, d.app.id])).toEqual([
+      ['10155000000000001', t.sim.app.id],
+      ['30000000000000009', '300000000000001'],
+    ]);
+    const oneApp = await t.get(
+      `/6789012345678901/ids_for_apps?app=300000000000001&appsecret_proof=${proof()}`,
+      {
+        token: PAGE.token,
+      },
+    );
+    expect(oneApp.json.data).toEqual([expect.objectContaining({ id: '30000000000000009' })]);
+    const onePage = await t.get(
+      `/10155000000000001/ids_for_pages?page=220000000000001&appsecret_proof=${proof()}`,
+      {
+        token: PAGE.token,
+      },
+    );
+    expect(onePage.json.data).toEqual([expect.objectContaining({ id: '6789012345678902' })]);
+  });
+
+  it('pages long answers through paging.next, which repeats the parameters like Graph', async () => {
+    for (let i = 1; i <= 4; i++) {
+      t.sim.business.link({
+        psid: '6789012345678901',
+        pageId: PAGE.pageId,
+        asid: `4000000000000000${i}`,
+        appId: `40000000000000${i}`,
+      });
+    }
+    expect((await t.control('PUT', '/id-matching', { pageSize: 2 })).json).toEqual({
+      underReview: false,
+      pageSize: 2,
+    });
+    const ids: string[] = [];
+    let url: string | undefined =
+      `${t.sim.graphUrl}/6789012345678901/ids_for_apps?appsecret_proof=${proof()}`;
+    let pages = 0;
+    while (url !== undefined) {
+      const res = await fetch(url, { headers: pages === 0 ? { authorization: `Bearer ${PAGE.token}` } : {} });
+      const body = (await res.json()) as { data: { id: string }[]; paging?: { next?: string } };
+      ids.push(...body.data.map((d) => d.id));
+      pages += 1;
+      url = body.paging?.next;
+      if (url !== undefined) expect(new URL(url).searchParams.get('access_token')).toBe(PAGE.token);
+    }
+    expect(pages).toBe(3);
+    expect(ids).toEqual([
+      '10155000000000001',
+      '40000000000000001',
+      '40000000000000002',
+      '40000000000000003',
+      '40000000000000004',
+    ]);
+
+    const requests = (await t.control('GET', '/id-matching/requests')).json.requests;
+    expect(requests).toHaveLength(3);
+    expect(requests[0]).toEqual({
+      edge: 'ids_for_apps',
+      id: '6789012345678901',
+      appsecretProof: proof(),
+      tokenLast4: PAGE.token.slice(-4),
+    });
+    expect(requests[2].after).toEqual(expect.any(String));
   });
 
   it('answers (#200) while the feature is under review', async () => {

@@ -38,6 +38,21 @@ export interface IdLink {
   appId: string;
 }
 
+/** One ids_for_apps / ids_for_pages call as the simulator received it (tests check the proof). */
+export interface IdMatchingRequest {
+  edge: 'ids_for_apps' | 'ids_for_pages';
+  /** The user node asked about (PSID or ASID). */
+  id: string;
+  /** `appsecret_proof` exactly as sent. */
+  appsecretProof: string | undefined;
+  tokenLast4: string;
+  /** The `after` cursor, when the call asked for a later page. */
+  after: string | undefined;
+}
+
+/** Default page size of ids_for_apps / ids_for_pages (Graph's usual default of 25). */
+export const ID_MATCHING_PAGE_SIZE = 25;
+
 export interface Business {
   addInstall(input: FbeInstallInput): FbeInstall;
   install(externalBusinessId: string): FbeInstall | undefined;
@@ -50,6 +65,15 @@ export interface Business {
   link(link: IdLink): void;
   linksByPsid(psid: string): IdLink[];
   linksByAsid(asid: string): IdLink[];
+  /**
+   * Every link of the person `id` (a PSID or an ASID) belongs to: links sharing a PSID or an ASID are
+   * one person, so a PSID reaches the person's ids in every app and on every Page of the business.
+   */
+  personLinks(id: string): IdLink[];
+  /** Items per page of ids_for_apps / ids_for_pages when the call gives no `limit`. */
+  idMatchingPageSize: number;
+  recordIdMatchingRequest(request: IdMatchingRequest): void;
+  idMatchingRequests(): IdMatchingRequest[];
   /** `POST /{page-or-waba-id}/subscribed_apps` records the fields; GET lists them. */
   subscribe(accountId: string, fields: string[]): void;
   subscriptions(accountId: string): string[] | undefined;
@@ -63,9 +87,13 @@ export function createBusiness(): Business {
   const configs = new Map<string, unknown>();
   let links: IdLink[] = [];
   const subscribed = new Map<string, string[]>();
+  let requests: IdMatchingRequest[] = [];
+  /** Calls kept for inspection; the oldest are dropped beyond it. */
+  const MAX_REQUESTS = 1_000;
 
   const business: Business = {
     idMatchingUnderReview: false,
+    idMatchingPageSize: ID_MATCHING_PAGE_SIZE,
     addInstall(input) {
       const install: FbeInstall = {
         business_manager_id: input.businessManagerId,
@@ -105,12 +133,34 @@ export function createBusiness(): Business {
     subscriptions: (accountId) => subscribed.get(accountId),
     linksByPsid: (psid) => links.filter((l) => l.psid === psid),
     linksByAsid: (asid) => links.filter((l) => l.asid === asid),
+    personLinks(id) {
+      const psids = new Set<string>();
+      const asids = new Set<string>();
+      const found = new Set<IdLink>();
+      let frontier = links.filter((l) => l.psid === id || l.asid === id);
+      while (frontier.length > 0) {
+        for (const l of frontier) {
+          found.add(l);
+          psids.add(l.psid);
+          asids.add(l.asid);
+        }
+        frontier = links.filter((l) => !found.has(l) && (psids.has(l.psid) || asids.has(l.asid)));
+      }
+      return links.filter((l) => found.has(l));
+    },
+    recordIdMatchingRequest(request) {
+      requests.push(request);
+      if (requests.length > MAX_REQUESTS) requests = requests.slice(-MAX_REQUESTS);
+    },
+    idMatchingRequests: () => [...requests],
     clear() {
       installs.clear();
       configs.clear();
       links = [];
       subscribed.clear();
+      requests = [];
       business.idMatchingUnderReview = false;
+      business.idMatchingPageSize = ID_MATCHING_PAGE_SIZE;
     },
   };
   return business;

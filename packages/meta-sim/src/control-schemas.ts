@@ -204,7 +204,11 @@ export const fbeInstallSchema = z.object({
 });
 
 export const idLinkSchema = z.object({ psid: id, pageId: id, asid: id, appId: id.optional() });
-export const idMatchingSchema = z.object({ underReview: z.boolean() });
+export const idMatchingSchema = z.object({
+  underReview: z.boolean().optional(),
+  /** Items per page of ids_for_apps / ids_for_pages when the call gives no `limit`. */
+  pageSize: z.number().int().min(1).max(1000).optional(),
+});
 
 export const ledgerQuerySchema = z.object({
   channel: channel.optional(),

@@ -211,10 +211,16 @@ export function registerControlRoutes(app: FastifyInstance, sim: MetaSim): void 
     sim.business.link({ ...link, appId: link.appId ?? sim.app.id });
     return reply.code(201).send({ ok: true });
   });
+  app.delete('/_sim/fbe/installs/:externalBusinessId', async (req) => ({
+    removed: sim.business.removeInstall((req.params as { externalBusinessId: string }).externalBusinessId),
+  }));
   app.put('/_sim/id-matching', async (req) => {
-    sim.business.idMatchingUnderReview = idMatchingSchema.parse(req.body).underReview;
-    return { underReview: sim.business.idMatchingUnderReview };
+    const { underReview, pageSize } = idMatchingSchema.parse(req.body);
+    if (underReview !== undefined) sim.business.idMatchingUnderReview = underReview;
+    if (pageSize !== undefined) sim.business.idMatchingPageSize = pageSize;
+    return { underReview: sim.business.idMatchingUnderReview, pageSize: sim.business.idMatchingPageSize };
   });
+  app.get('/_sim/id-matching/requests', async () => ({ requests: sim.business.idMatchingRequests() }));
 
   // Without this, `/_sim/<typo>` would fall through to the Graph routes (`/:ver/:id`).
   app.all('/_sim/*', async (req, reply) =>

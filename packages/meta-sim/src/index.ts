@@ -14,7 +14,14 @@ export type {
   WhatsAppNumberInput,
 } from './accounts.ts';
 export { appSecretProof } from './auth.ts';
-export type { Business, FbeInstall, FbeInstallInput, IdLink } from './business.ts';
+export {
+  type Business,
+  type FbeInstall,
+  type FbeInstallInput,
+  ID_MATCHING_PAGE_SIZE,
+  type IdLink,
+  type IdMatchingRequest,
+} from './business.ts';
 export { createSimClock, type SimClock } from './clock.ts';
 export { type MetaSimConfig, metaSimConfigSchema } from './config.ts';
 export { type Seed, type SeedInput, seedSchema } from './control-schemas.ts';

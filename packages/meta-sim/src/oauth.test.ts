@@ -139,6 +139,25 @@ describe('Facebook Login', () => {
     expect(wrongCaller.status).toBe(401);
   });
 
+  it('pages /me/accounts 25 at a time with a next link that leads to every granted Page once', async () => {
+    const ids = Array.from({ length: 27 }, (_, i) => `90000000000${String(i).padStart(4, '0')}`);
+    for (const pageId of ids) t.sim.accounts.addPage({ pageId, name: `Page ${pageId}` });
+    t.sim.accounts.addToken({ token: 'EAAGmanyPagesUser', type: 'USER', accounts: ids });
+    const first = await t.get('/me/accounts?fields=id,name,access_token', { token: 'EAAGmanyPagesUser' });
+    expect(first.json.data).toHaveLength(25);
+    expect(first.json.paging.next).toEqual(expect.stringContaining('/me/accounts?'));
+    const next = new URL(first.json.paging.next);
+    expect(next.searchParams.get('fields')).toBe('id,name,access_token');
+    const second = (await fetch(next).then((r) => r.json())) as {
+      data: { id: string }[];
+      paging: { next?: string };
+    };
+    expect(second.data).toHaveLength(2);
+    expect(second.paging.next).toBeUndefined();
+    const seen = [...first.json.data, ...second.data].map((p: { id: string }) => p.id);
+    expect(seen).toEqual(ids);
+  });
+
   it('answers GET /me as the Page for a Page token', async () => {
     const me = await t.get('/me', { token: PAGE.token });
     expect(me.json).toEqual({ name: 'Lucky Shrub', id: PAGE.pageId });

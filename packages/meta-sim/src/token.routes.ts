@@ -4,7 +4,7 @@ import { accessTokenOf, authenticate } from './auth.ts';
 import { graphHandler } from './graph-call.ts';
 import { GraphError } from './graph-error.ts';
 import { invalidToken, requiredParam } from './meta-errors.ts';
-import { field, queryField } from './request-fields.ts';
+import { field, pathOf, queryField } from './request-fields.ts';
 import type { SimContext } from './sim-context.ts';
 
 /** `{app-id}|{app-secret}`: the app access token debug_token is usually called with. */
@@ -68,7 +68,17 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: SimContext): void
       channel: 'graph',
       run(req) {
         const token = authenticate(ctx, req);
-        const data = accounts.pagesOfToken(token).map((page) => {
+        // Graph pages /me/accounts like every edge: `limit` (default 25), `after` cursor, and a
+        // `next` link repeating the call's parameters while more Pages remain.
+        const all = accounts.pagesOfToken(token);
+        const cursorOf = (pageId: string) => Buffer.from(`page:${pageId}`).toString('base64url');
+        const limitParam = queryField(req, 'limit');
+        const limit =
+          limitParam !== undefined && /^\d+$/.test(limitParam) ? Math.max(1, Number(limitParam)) : 25;
+        const after = queryField(req, 'after');
+        const start = after === undefined ? 0 : all.findIndex((p) => cursorOf(p.pageId) === after) + 1;
+        const slice = all.slice(start, start + limit);
+        const data = slice.map((page) => {
           // Page tokens derived from a user token (fixture me_accounts note: they do not expire).
           const pageToken =
             accounts.tokenFor(page.pageId, 'PAGE') ??
@@ -93,16 +103,25 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: SimContext): void
           }
           return entry;
         });
-        const first = data[0]?.id as string | undefined;
-        const last = data[data.length - 1]?.id as string | undefined;
+        const first = slice[0];
+        const last = slice[slice.length - 1];
         const body: Record<string, unknown> = { data };
         if (first && last) {
-          body.paging = {
-            cursors: {
-              before: Buffer.from(`page:${first}`).toString('base64url'),
-              after: Buffer.from(`page:${last}`).toString('base64url'),
-            },
+          const paging: Record<string, unknown> = {
+            cursors: { before: cursorOf(first.pageId), after: cursorOf(last.pageId) },
           };
+          if (start + limit < all.length) {
+            const params = new URLSearchParams();
+            const caller = accessTokenOf(req);
+            if (caller !== undefined) params.set('access_token', caller);
+            for (const key of ['fields', 'limit', 'appsecret_proof']) {
+              const v = queryField(req, key);
+              if (v !== undefined) params.set(key, v);
+            }
+            params.set('after', cursorOf(last.pageId));
+            paging.next = `${ctx.baseUrl()}${pathOf(req)}?${params.toString()}`;
+          }
+          body.paging = paging;
         }
         return { body };
       },

@@ -89,4 +89,39 @@ describe('outbound_messages repository (real PostgreSQL)', () => {
     expect(await repo().get(c.commandId)).toMatchObject({ status: 'failed', attempts: 1, lastError: error });
     expect(await repo().get('no-such-command')).toBeNull();
   });
+
+  it('requeues for a replay only a send that failed before Meta accepted it', async () => {
+    const error = { code: 'GRAPH_131047', message: 'Re-engagement message', retryable: false };
+    const failed = command();
+    await repo().claim(failed);
+    await repo().markSending(failed.commandId, 1);
+    await repo().markFailed(failed.commandId, { error, attempts: 1 });
+    const requeued = await repo().requeueFailed(failed.commandId, { note: 'replayed' });
+    expect(requeued.requeued).toBe(true);
+    expect(requeued.message).toMatchObject({ status: 'queued', attempts: 1, failedAt: null });
+    expect(requeued.message?.history.map((h) => h.status)).toEqual(['queued', 'sending', 'failed', 'queued']);
+    expect(requeued.message?.history.at(-1)?.note).toBe('replayed');
+    // The sender then finds it queued and may send it again.
+    expect((await repo().claim(failed)).status).toBe('queued');
+
+    // Accepted by Meta, then reported failed (a delivery failure): never sent again.
+    const delivered = command();
+    await repo().claim(delivered);
+    await repo().markSent(delivered.commandId, {
+      metaMessageId: `wamid.${delivered.commandId}`,
+      attempts: 1,
+    });
+    await repo().applyStatus({
+      metaMessageId: `wamid.${delivered.commandId}`,
+      status: 'failed',
+      at: new Date().toISOString(),
+      error,
+    });
+    const kept = await repo().requeueFailed(delivered.commandId, { note: 'replayed' });
+    expect(kept).toMatchObject({ requeued: false, message: { status: 'failed' } });
+    expect(await repo().requeueFailed('no-such-command', { note: 'replayed' })).toEqual({
+      requeued: false,
+      message: null,
+    });
+  });
 });

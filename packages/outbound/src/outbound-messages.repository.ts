@@ -15,6 +15,8 @@ export interface StatusChange {
   status: OutboundStatus;
   at: string;
   error?: OutboundError;
+  /** Why a status was set by hand rather than by a send (an admin's replay). */
+  note?: string;
 }
 
 export interface OutboundMessage {
@@ -104,6 +106,16 @@ export interface OutboundMessagesRepository {
     error?: OutboundError;
   }): Promise<'applied' | 'stale' | 'unknown'>;
   get(commandId: string): Promise<OutboundMessage | null>;
+  /**
+   * An admin replay of a dead-lettered command: the sender skips failed commands as already
+   * handled, so a failed row that Meta never accepted (no Meta message id) goes back to queued and
+   * the replayed command is sent again. Any other row is left as it is. Returns the row after the
+   * change (null when unknown) and whether it was requeued.
+   */
+  requeueFailed(
+    commandId: string,
+    input: { note: string },
+  ): Promise<{ message: OutboundMessage | null; requeued: boolean }>;
 }
 
 const historyEntry = `jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('status', $2::text, 'at', $3::text, 'error', $4::jsonb)))`;
@@ -125,6 +137,13 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
        WHERE command_id = $1 AND outbound_status_rank(status) < outbound_status_rank($2)`,
       [commandId, status, new Date().toISOString(), error ? JSON.stringify(error) : null, ...params],
     );
+  }
+
+  async function get(commandId: string): Promise<OutboundMessage | null> {
+    const { rows } = await pool.query<Row>('SELECT * FROM outbound_messages WHERE command_id = $1', [
+      commandId,
+    ]);
+    return rows[0] ? toMessage(rows[0]) : null;
   }
 
   return {
@@ -199,11 +218,20 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
       return rows.length > 0 ? 'stale' : 'unknown';
     },
 
-    async get(commandId) {
-      const { rows } = await pool.query<Row>('SELECT * FROM outbound_messages WHERE command_id = $1', [
-        commandId,
-      ]);
-      return rows[0] ? toMessage(rows[0]) : null;
+    get,
+
+    async requeueFailed(commandId, input) {
+      // The one move against outbound_status_rank, and only from failed-before-Meta-accepted: a
+      // message Meta accepted and later reported failed (a delivery failure) is never sent again.
+      const { rows } = await pool.query<Row>(
+        `UPDATE outbound_messages SET status = 'queued', failed_at = NULL, updated_at = now(),
+           history = history || jsonb_build_array(jsonb_build_object('status', 'queued', 'at', $2::text, 'note', $3::text))
+         WHERE command_id = $1 AND status = 'failed' AND meta_message_id IS NULL
+         RETURNING *`,
+        [commandId, new Date().toISOString(), input.note],
+      );
+      if (rows[0]) return { message: toMessage(rows[0]), requeued: true };
+      return { message: await get(commandId), requeued: false };
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   kafkaBlock,
   logBlock,
   messengerBlock,
+  oauthBlock,
   postgresBlock,
   shutdownBlock,
   topicsBlock,
@@ -33,6 +34,8 @@ export const gatewayConfigSchema = z.object({
     .default('https://graph.facebook.com/v21.0'),
   ...instagramBlock,
   ...messengerBlock,
+  // Instagram Login and Facebook Login for Business onboarding, and the Instagram token refresh job.
+  ...oauthBlock,
   ...integrationsBlock,
   ...cryptoBlock,
   ...shutdownBlock,

@@ -5,6 +5,7 @@ import { createLogger, createRedactor } from '@omnistream/logger';
 import { installGracefulShutdown } from '@omnistream/service-kit';
 import { gatewayConfigSchema } from './config.ts';
 import { startGateway } from './gateway.ts';
+import { facebookDialogUrlFor } from './oauth/oauth-settings.ts';
 
 const config = loadConfigOrExit(gatewayConfigSchema, 'api-gateway');
 const redactor = createRedactor([config.META_APP_SECRET, config.INSTAGRAM_APP_SECRET, config.ADMIN_API_KEY]);
@@ -37,6 +38,7 @@ const starting = startGateway({
       instagramUrl: config.INSTAGRAM_API_URL,
       appSecret: config.META_APP_SECRET,
       instagramAppSecret: config.INSTAGRAM_APP_SECRET,
+      instagramOAuthUrl: config.INSTAGRAM_OAUTH_URL,
       timeouts: {
         connectMs: config.GRAPH_CONNECT_TIMEOUT_MS,
         headersMs: config.GRAPH_HEADERS_TIMEOUT_MS,
@@ -49,6 +51,18 @@ const starting = startGateway({
     authFailuresPerMinute: config.ADMIN_AUTH_FAILURES_PER_MINUTE,
     templateSyncIntervalMs: config.TEMPLATE_SYNC_INTERVAL_MS,
     idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
+    oauth: {
+      publicUrl: config.API_GATEWAY_PUBLIC_URL,
+      metaAppId: config.META_APP_ID,
+      messengerLoginConfigId: config.MESSENGER_LOGIN_CONFIG_ID,
+      instagramAppId: config.INSTAGRAM_APP_ID,
+      facebookDialogUrl: config.FACEBOOK_OAUTH_DIALOG_URL ?? facebookDialogUrlFor(config.META_API_URL),
+      instagramAuthorizeUrl: config.INSTAGRAM_AUTHORIZE_URL,
+    },
+    instagramTokenRefresh: {
+      intervalMs: config.INSTAGRAM_TOKEN_REFRESH_INTERVAL_MS,
+      refreshWithinDays: config.INSTAGRAM_TOKEN_REFRESH_WITHIN_DAYS,
+    },
     bootstrapAdminKey: config.ADMIN_API_KEY,
   },
 });

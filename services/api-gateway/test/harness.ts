@@ -6,10 +6,14 @@ import { createLogger, createRedactor } from '@omnistream/logger';
 import { createMetaSim, type MetaSim } from '@omnistream/meta-sim';
 import { testKafka, uniqueTopicNames } from '@omnistream/testing';
 import { type Gateway, type GatewaySettings, startGateway } from '../src/gateway.ts';
+import { facebookDialogUrlFor } from '../src/oauth/oauth-settings.ts';
 
 export const encryptionKeys = [{ id: 'k1', key: randomBytes(32) }];
 export const APP_SECRET = 'test-app-secret-0123456789abcdef';
 export const BOOTSTRAP_KEY = `osk_${randomBytes(32).toString('base64url')}`;
+/** API_GATEWAY_PUBLIC_URL of the test gateway: the OAuth redirect URIs start with it. */
+export const PUBLIC_URL = 'https://gateway.test';
+export const MESSENGER_CONFIG_ID = '778899001122';
 
 export interface GatewayWorld {
   sim: MetaSim;
@@ -39,6 +43,7 @@ export function gatewaySettings(sim: MetaSim, topics: TopicNames, overrides: Par
       graphUrl: sim.graphUrl,
       instagramUrl: sim.instagramUrl,
       appSecret: APP_SECRET,
+      instagramOAuthUrl: sim.instagramBaseUrl,
       timeouts: { connectMs: 2_000, headersMs: 3_000, bodyMs: 3_000 },
       connections: 8,
     },
@@ -47,6 +52,15 @@ export function gatewaySettings(sim: MetaSim, topics: TopicNames, overrides: Par
     authFailuresPerMinute: 1_000,
     templateSyncIntervalMs: 3_600_000,
     idempotencyTtlHours: 24,
+    oauth: {
+      publicUrl: PUBLIC_URL,
+      metaAppId: sim.app.id,
+      messengerLoginConfigId: MESSENGER_CONFIG_ID,
+      instagramAppId: sim.app.instagramAppId,
+      facebookDialogUrl: facebookDialogUrlFor(sim.graphUrl),
+      instagramAuthorizeUrl: 'https://www.instagram.com/oauth/authorize',
+    },
+    instagramTokenRefresh: { intervalMs: 3_600_000, refreshWithinDays: 15 },
     bootstrapAdminKey: BOOTSTRAP_KEY,
     ...overrides,
   } satisfies GatewaySettings;
@@ -57,7 +71,11 @@ export async function startGatewayWorld(
   pool: Pool,
   overrides: Partial<GatewaySettings> = {},
 ): Promise<GatewayWorld> {
-  const sim = createMetaSim({ logger: createLogger({ name: 'meta-sim', level: 'silent' }) });
+  // The simulated app has the gateway's app secret, so OAuth exchanges (client_secret) succeed.
+  const sim = createMetaSim({
+    logger: createLogger({ name: 'meta-sim', level: 'silent' }),
+    app: { secret: APP_SECRET },
+  });
   await sim.start();
   const topics = await uniqueTopicNames();
   const logs: string[] = [];

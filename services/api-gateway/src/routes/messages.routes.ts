@@ -1,6 +1,134 @@
+import type { OutboundMessage } from '@omnistream/outbound';
+import { AppError } from '@omnistream/service-kit';
+import { z } from 'zod';
 import type { AdminApp } from '../admin-app.ts';
+import type { MessageService } from '../messages/message-service.ts';
+import { IDEMPOTENCY_KEY, SendMessageBodySchema } from '../messages/send-request.ts';
 
-// Placeholder while this route module is being written; see the issue for what it serves.
-export type MessagesRouteDeps = Record<never, never>;
+export interface MessagesRouteDeps {
+  messages: MessageService;
+}
 
-export function registerMessageRoutes(_app: AdminApp, _deps: MessagesRouteDeps): void {}
+const STATUSES = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed'] as const;
+const CommandIdSchema = z.string().regex(/^[\x21-\x7e]{1,128}$/, 'must be 1-128 printable ASCII characters');
+
+const SendErrorView = z.object({
+  code: z.string(),
+  message: z.string(),
+  retryable: z.boolean(),
+  metaCode: z.number().optional(),
+  metaSubcode: z.number().optional(),
+  fbtraceId: z.string().optional(),
+});
+
+const MessageView = z.object({
+  commandId: z.string(),
+  integrationId: z.string(),
+  channel: z.enum(['whatsapp', 'instagram', 'messenger']),
+  to: z.string(),
+  messageType: z.string(),
+  status: z.enum(STATUSES),
+  metaMessageId: z.string().nullable().describe('wamid or mid Meta returned, once sent'),
+  attempts: z.int().describe('Graph calls made so far'),
+  lastError: SendErrorView.nullable(),
+  history: z
+    .array(
+      z.object({
+        status: z.enum(STATUSES),
+        at: z.string(),
+        error: SendErrorView.optional(),
+        note: z.string().optional(),
+      }),
+    )
+    .describe('every status change, oldest first'),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  sentAt: z.iso.datetime().nullable(),
+  deliveredAt: z.iso.datetime().nullable(),
+  readAt: z.iso.datetime().nullable(),
+  failedAt: z.iso.datetime().nullable(),
+});
+
+const view = (m: OutboundMessage): z.infer<typeof MessageView> => ({
+  commandId: m.commandId,
+  integrationId: m.integrationId,
+  channel: m.channel,
+  to: m.recipient,
+  messageType: m.messageType,
+  status: m.status,
+  metaMessageId: m.metaMessageId,
+  attempts: m.attempts,
+  lastError: m.lastError,
+  history: m.history,
+  createdAt: m.createdAt.toISOString(),
+  updatedAt: m.updatedAt.toISOString(),
+  sentAt: m.sentAt?.toISOString() ?? null,
+  deliveredAt: m.deliveredAt?.toISOString() ?? null,
+  readAt: m.readAt?.toISOString() ?? null,
+  failedAt: m.failedAt?.toISOString() ?? null,
+});
+
+/** Sending: a send command onto the outbound topic, and its status as the sender records it. */
+export function registerMessageRoutes(app: AdminApp, deps: MessagesRouteDeps): void {
+  app.post(
+    '/messages',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'Queue a message for sending (any channel and message type the sender supports)',
+        description:
+          'Validated with the send command schema, including the per-channel rules (e.g. Instagram ' +
+          'text at most 1000 bytes of UTF-8). 404: no such integration; 409: integration disabled, or ' +
+          'commandId already used by another message. With `Idempotency-Key`, a retry with the same ' +
+          'body gets the first answer and nothing is queued twice; the same key with another body is ' +
+          'refused with 422. Keys are kept for IDEMPOTENCY_TTL_HOURS.',
+        headers: z.looseObject({
+          'idempotency-key': z
+            .string()
+            .regex(IDEMPOTENCY_KEY, 'must be 1-255 printable ASCII characters')
+            .optional()
+            .describe('makes retries safe: the same key and body always mean the same message'),
+        }),
+        body: SendMessageBodySchema,
+        response: {
+          202: z.object({
+            commandId: z.string(),
+            status: z.enum(STATUSES).describe('queued, or further along when the sender was quicker'),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await deps.messages.send(request.body, {
+        idempotencyKey: request.headers['idempotency-key'],
+      });
+      request.log.info(
+        { commandId: outcome.commandId, replayed: outcome.replayed, by: request.adminKey?.id },
+        outcome.replayed ? 'send request answered from an earlier one' : 'message queued',
+      );
+      if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.status(202).send({ commandId: outcome.commandId, status: outcome.status });
+    },
+  );
+
+  app.get(
+    '/messages/:commandId',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: "A message's status, Meta message id, attempts, last error and status history",
+        params: z.object({ commandId: CommandIdSchema }),
+        response: { 200: MessageView },
+      },
+    },
+    async (request) => {
+      const message = await deps.messages.get(request.params.commandId);
+      if (!message) {
+        throw new AppError('GW_NOT_FOUND', `no message with commandId ${request.params.commandId}`, {
+          status: 404,
+        });
+      }
+      return view(message);
+    },
+  );
+}

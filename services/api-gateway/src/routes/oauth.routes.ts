@@ -1,6 +1,192 @@
+import { AppError, type ErrorBody } from '@omnistream/service-kit';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AdminApp } from '../admin-app.ts';
+import { registerAdminAuth } from '../admin-auth.ts';
+import type { AdminKeysRepository } from '../admin-keys.repository.ts';
+import type { AuthFailureLimiter } from '../auth-failure-limiter.ts';
+import { preferredFormat, sendHtml } from '../oauth/callback-page.ts';
+import type { LoginFlow, OnboardingResult } from '../oauth/login-flow.ts';
+import type { OauthOnboarding } from '../oauth/oauth-onboarding.ts';
+import type { OauthProvider } from '../oauth/oauth-states.repository.ts';
+import { accessDenied, missingCode, notConfigured, stateRefused } from '../oauth/onboarding-errors.ts';
 
-// Placeholder while this route module is being written; see the issue for what it serves.
-export type OauthRouteDeps = Record<never, never>;
+export interface OauthRouteDeps {
+  adminKeys: AdminKeysRepository;
+  authLimiter: AuthFailureLimiter;
+  oauth: OauthOnboarding;
+}
 
-export function registerOauthRoutes(_app: AdminApp, _deps: OauthRouteDeps): void {}
+const PROVIDERS: readonly OauthProvider[] = ['instagram', 'messenger'];
+
+const StartAnswer = z.object({
+  provider: z.enum(['instagram', 'messenger']),
+  authorizeUrl: z.url().describe("Meta's authorization dialog; open it in the admin's browser"),
+  redirectUri: z
+    .string()
+    .describe('where Meta sends the browser back; must be registered in the Meta dashboard'),
+  expiresAt: z.iso.datetime().describe('the authorization must be completed before this time'),
+});
+
+// Not strict: Meta adds parameters of its own (error_code, error_message, granted_scopes, …).
+const CallbackQuery = z.object({
+  code: z.string().max(4096).optional(),
+  state: z.string().max(512).optional(),
+  error: z.string().max(200).optional(),
+  error_reason: z.string().max(200).optional(),
+  error_description: z.string().max(2000).optional(),
+});
+
+const view = (r: OnboardingResult) => ({
+  provider: r.provider,
+  connected: r.connected.map((c) => ({ ...c, tokenExpiresAt: c.tokenExpiresAt?.toISOString() ?? null })),
+  skipped: r.skipped,
+});
+
+/**
+ * OAuth onboarding. `GET /oauth/{provider}/start` needs the admin key (Bearer) and answers 302 to
+ * Meta's dialog, or `{authorizeUrl, …}` when the client asks for JSON (an admin UI fetches that
+ * with its key, then navigates the browser). Meta sends the browser back to
+ * `/oauth/{provider}/callback`, authenticated only by the single-use state; the callback answers a
+ * page for browsers and JSON for API clients, the same for success and failure.
+ */
+export function registerOauthRoutes(app: AdminApp, deps: OauthRouteDeps): void {
+  const { states, flows } = deps.oauth;
+
+  void app.register(async (plugin) => {
+    const scope = plugin as unknown as AdminApp;
+    registerAdminAuth(scope, { keys: deps.adminKeys, limiter: deps.authLimiter });
+    for (const provider of PROVIDERS) {
+      const flow = flows[provider];
+      scope.get(
+        `/oauth/${provider}/start`,
+        {
+          schema: {
+            tags: ['oauth'],
+            summary: `Start connecting ${flow.label}: redirect to Meta's authorization dialog`,
+            description:
+              "302 to Meta's dialog by default; with `Accept: application/json` the URL is answered " +
+              'instead. The authorization must be completed within 10 minutes, once.',
+            security: [{ adminKey: [] }],
+            response: { 200: StartAnswer },
+          },
+        },
+        async (request, reply) => {
+          const missing = flow.missingSettings();
+          if (missing.length > 0) throw notConfigured(flow.label, missing);
+          const adminKey = request.adminKey;
+          if (!adminKey)
+            throw new AppError('GW_UNAUTHORIZED', 'a valid admin key is required', { status: 401 });
+          const redirectUri = flow.redirectUri();
+          const started = await states.create({ provider, adminKeyId: adminKey.id, redirectUri });
+          const authorizeUrl = flow.authorizeUrl({ state: started.state, redirectUri });
+          request.log.info({ provider, adminKeyId: adminKey.id }, 'OAuth authorization started');
+          void reply.header('cache-control', 'no-store');
+          if (preferredFormat(request.headers.accept, 'html') === 'json') {
+            return { provider, authorizeUrl, redirectUri, expiresAt: started.expiresAt.toISOString() };
+          }
+          return reply.redirect(authorizeUrl, 302);
+        },
+      );
+    }
+  });
+
+  for (const provider of PROVIDERS) {
+    const flow = flows[provider];
+    void app.register(async (plugin) => {
+      const scope = plugin as unknown as AdminApp;
+      scope.setErrorHandler((err: FastifyError, request, reply) => sendFailure(flow, err, request, reply));
+      scope.get(
+        `/oauth/${provider}/callback`,
+        {
+          schema: {
+            tags: ['oauth'],
+            summary: `Meta's redirect after the ${flow.label} authorization (not called directly)`,
+            description:
+              'Checks the single-use state, exchanges the code and connects the accounts. HTML for ' +
+              'browsers, JSON (`{provider, connected[], skipped[]}` or `{error:{code, reason, message}}`) ' +
+              'otherwise. 400: bad, used, expired or foreign state, or access not granted; 403: the ' +
+              'admin key that started it was revoked; 502: Meta refused a step. Nothing is stored ' +
+              'unless every step succeeded.',
+            querystring: CallbackQuery,
+          },
+        },
+        async (request, reply) => {
+          const { state, code, error, error_description: description } = request.query;
+          const missing = flow.missingSettings();
+          if (missing.length > 0) throw notConfigured(flow.label, missing);
+          if (!state) throw stateRefused('missing_state');
+          const consumed = await states.consume(state, provider);
+          if (!consumed.ok) throw stateRefused(consumed.reason);
+          if (error !== undefined) throw accessDenied(flow.label, description);
+          if (!code) throw missingCode();
+          const result = await flow.complete({
+            code,
+            redirectUri: consumed.state.redirectUri,
+            adminKeyId: consumed.state.adminKeyId,
+          });
+          return sendSuccess(flow, result, request, reply);
+        },
+      );
+    });
+  }
+}
+
+function sendSuccess(
+  flow: LoginFlow,
+  result: OnboardingResult,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const body = view(result);
+  if (preferredFormat(request.headers.accept, 'json') === 'json') {
+    return reply.status(200).header('cache-control', 'no-store').send(body);
+  }
+  const n = result.connected.length;
+  const noun =
+    flow.provider === 'messenger' ? (n === 1 ? 'Page' : 'Pages') : n === 1 ? 'account' : 'accounts';
+  return sendHtml(reply, 200, {
+    title: `${flow.label} connected`,
+    lead: `Connected ${n} ${noun}. You can close this window.`,
+    items: [
+      ...result.connected.map(
+        (c) =>
+          `${c.name ?? c.accountId} (${c.accountId}): ${c.action === 'created' ? 'new connection' : 'token renewed'}`,
+      ),
+      ...result.skipped.map((s) => `${s.name} (${s.id}): not connected, ${s.reason}`),
+    ],
+  });
+}
+
+/** Failures of the callback, in the client's format; unexpected errors stay hidden behind an id. */
+function sendFailure(flow: LoginFlow, err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  let failure: AppError;
+  if (err instanceof AppError) failure = err;
+  else if ((err as { validation?: unknown }).validation !== undefined) {
+    failure = new AppError('GW_VALIDATION', `invalid callback parameters: ${err.message}`, {
+      status: 400,
+      cause: err,
+    });
+  } else {
+    failure = new AppError('GW_INTERNAL', `internal error (id ${request.id})`, { status: 500, cause: err });
+  }
+  if (failure.status >= 500 && failure.code !== 'GW_UPSTREAM')
+    request.log.error({ err }, 'OAuth callback failed');
+  else request.log.warn({ code: failure.code, status: failure.status, ...failure.details }, failure.message);
+  const body: ErrorBody = {
+    error: {
+      ...failure.details,
+      code: failure.code,
+      message: failure.message,
+      requestId: String(request.id),
+    },
+  };
+  if (preferredFormat(request.headers.accept, 'json') === 'json') {
+    return reply.status(failure.status).header('cache-control', 'no-store').send(body);
+  }
+  return sendHtml(reply, failure.status, {
+    title: `${flow.label} was not connected`,
+    lead: failure.message,
+    footer: `Request id: ${request.id}`,
+  });
+}

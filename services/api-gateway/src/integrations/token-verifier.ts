@@ -1,0 +1,113 @@
+import { type GraphClient, GraphError, GraphValidationError, type TokenCheck } from '@omnistream/graph';
+import type { ConnectionError, Integration, IntegrationsRepository } from '@omnistream/integrations';
+import type { Logger } from '@omnistream/logger';
+
+export type Verification =
+  /** Meta answered about the token: the integration is now connected or in error, as recorded. */
+  | { checked: true; integration: Integration }
+  /** Meta could not be asked (network, timeout, throttle, outage): nothing was recorded. */
+  | { checked: false; integration: Integration; reason: string; retryAfterMs?: number; cause: GraphError };
+
+/** The request's logger, so the outcome is logged under the request id. */
+export type VerifierLog = Pick<Logger, 'info' | 'warn'>;
+
+export interface TokenVerifier {
+  /** Checks `token` (the integration's current one) with Meta and records the verdict. */
+  verify(integration: Integration, token: string, log: VerifierLog): Promise<Verification>;
+}
+
+/**
+ * Seed 002: an integration is Pending until a Graph call with its token succeeds, then Connected.
+ * A token Meta refuses is recorded as `error` with Meta's own message and code, so the admin sees
+ * what Meta said. When Meta cannot be asked, nothing changes: an outage must not make every
+ * integration look broken.
+ */
+export function createTokenVerifier(deps: {
+  integrations: Pick<IntegrationsRepository, 'recordVerification'>;
+  graph: Pick<GraphClient, 'checkToken'>;
+}): TokenVerifier {
+  const { integrations, graph } = deps;
+
+  async function record(
+    integration: Integration,
+    result: Parameters<IntegrationsRepository['recordVerification']>[1],
+    log: VerifierLog,
+  ): Promise<Verification> {
+    const updated = await integrations.recordVerification(integration.id, result);
+    // Deleted rows do not exist (integrations are disabled, never deleted); keep the caller's copy.
+    const current = updated ?? integration;
+    log.info(
+      {
+        integrationId: integration.id,
+        channel: integration.channel,
+        connectionStatus: current.connectionStatus,
+        metaCode: result.ok ? undefined : result.error.code,
+      },
+      'integration token checked',
+    );
+    return { checked: true, integration: current };
+  }
+
+  return {
+    async verify(integration, token, log) {
+      let check: TokenCheck;
+      try {
+        // Instagram Login tokens are only accepted by graph.instagram.com.
+        check = await graph.checkToken({
+          token,
+          host: integration.tokenType === 'instagram_user' ? 'instagram' : 'graph',
+        });
+      } catch (err) {
+        if (!(err instanceof GraphError) || err instanceof GraphValidationError) throw err;
+        // Meta answered with a definite error other than an invalid token (e.g. 100/33: the token
+        // cannot read its own account): that is Meta's verdict on this token, not an outage.
+        if (err.code !== undefined && !err.retryable) {
+          const error = connectionError(err.message, err.code, err.subcode);
+          return record(integration, { ok: false, error }, log);
+        }
+        log.warn(
+          { integrationId: integration.id, channel: integration.channel, err },
+          'could not check the integration token with Meta; connection status unchanged',
+        );
+        return {
+          checked: false,
+          integration,
+          reason: err.message,
+          ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }),
+          cause: err,
+        };
+      }
+      if (!check.valid) {
+        const error = connectionError(check.reason, check.code, check.subcode);
+        return record(integration, { ok: false, error }, log);
+      }
+      const mismatch = accountMismatch(integration, check.id);
+      if (mismatch) return record(integration, { ok: false, error: { message: mismatch } }, log);
+      const expiry = check.expiresAt === undefined ? {} : { tokenExpiresAt: check.expiresAt };
+      return record(integration, { ok: true, ...expiry }, log);
+    },
+  };
+}
+
+function connectionError(message: string, code?: number, subcode?: number): ConnectionError {
+  return {
+    message,
+    ...(code === undefined ? {} : { code }),
+    ...(subcode === undefined ? {} : { subcode }),
+  };
+}
+
+/**
+ * A Page token is the Page on `/me`, and an Instagram Login token is its professional account
+ * (`user_id`): a valid token of another account would connect, then fail every send. System-user
+ * tokens are the system user on `/me`, so there is nothing to compare for WhatsApp.
+ */
+function accountMismatch(integration: Integration, meId: string): string | null {
+  if (integration.tokenType === 'page' && integration.pageId && meId !== integration.pageId) {
+    return `the token is valid but belongs to Page ${meId}, not to Page ${integration.pageId}`;
+  }
+  if (integration.tokenType === 'instagram_user' && integration.igUserId && meId !== integration.igUserId) {
+    return `the token is valid but belongs to Instagram account ${meId}, not to ${integration.igUserId}`;
+  }
+  return null;
+}
