@@ -134,7 +134,7 @@ export const instagramBlock = {
 export const messengerBlock = {
   /** Facebook Login for Business configuration id used by Messenger onboarding. */
   MESSENGER_LOGIN_CONFIG_ID: z.string().regex(/^\d+$/, 'must be a numeric configuration id').optional(),
-  /** The Meta app's id: `client_id` of the Facebook Login dialog and of the code exchange. */
+  /** The Meta app's id: `client_id` of Facebook Login, and `app_id` of the FBE system-user token exchange. */
   META_APP_ID: z.string().regex(/^\d+$/, 'must be a numeric app id').optional(),
 };
 
@@ -219,7 +219,6 @@ export const apiGatewayHttpBlock = {
   API_GATEWAY_PORT: port.default(3001),
 };
 
-/** Host to bind HTTP servers to; 0.0.0.0 in containers, 127.0.0.1 for a local-only dev box. */
 export const apiGatewayBlock = {
   /**
    * Bootstrap admin key: when set, it is stored (hashed) as the key named `bootstrap` at start-up,
@@ -242,5 +241,6 @@ export const apiGatewayBlock = {
 };
 
 export const httpHostBlock = {
+  /** Host to bind HTTP servers to; 0.0.0.0 in containers, 127.0.0.1 for a local-only dev box. */
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
 };

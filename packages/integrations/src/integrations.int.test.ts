@@ -111,6 +111,15 @@ describe('integrations repository (real PostgreSQL)', () => {
       phoneNumberId: phone(),
       token: 'rotate-me-token-5678',
     });
+    // An FBE install's two tokens (api-gateway, migration 005) are covered by the same rotation.
+    const fbe = (token: string) => createTokenCipher([k1]).encrypt(token);
+    const [webhookToken, systemUserToken] = [fbe('fbe-webhook-token-1'), fbe('fbe-system-user-token-2')];
+    await db.pool.query(
+      `INSERT INTO fbe_installations (external_business_id, status, token_ciphertext, token_key_id, token_last4,
+         system_user_token_ciphertext, system_user_token_key_id, system_user_token_last4, last_event_at)
+       VALUES ('ext-biz-1', 'installed', $1, $2, 'en-1', $3, $4, 'en-2', now())`,
+      [webhookToken.ciphertext, webhookToken.keyId, systemUserToken.ciphertext, systemUserToken.keyId],
+    );
     const rotatedKeys = repo([k2, k1]);
     expect((await rotatedKeys.loadActiveTokens()).find((a) => a.integration.id === created.id)?.token).toBe(
       'rotate-me-token-5678',
@@ -121,6 +130,20 @@ describe('integrations repository (real PostgreSQL)', () => {
       `SELECT count(*)::int AS n FROM integrations WHERE token_key_id <> 'k2'`,
     );
     expect(rows[0].n).toBe(0);
+    const { rows: fbeRows } = await db.pool.query(
+      `SELECT token_ciphertext, token_key_id, system_user_token_ciphertext, system_user_token_key_id
+       FROM fbe_installations WHERE external_business_id = 'ext-biz-1'`,
+    );
+    const onlyK2 = createTokenCipher([k2]);
+    expect(onlyK2.decrypt({ ciphertext: fbeRows[0].token_ciphertext, keyId: fbeRows[0].token_key_id })).toBe(
+      'fbe-webhook-token-1',
+    );
+    expect(
+      onlyK2.decrypt({
+        ciphertext: fbeRows[0].system_user_token_ciphertext,
+        keyId: fbeRows[0].system_user_token_key_id,
+      }),
+    ).toBe('fbe-system-user-token-2');
     // k1 can now be dropped from the configuration.
     expect((await repo([k2]).loadActiveTokens()).find((a) => a.integration.id === created.id)?.token).toBe(
       'rotate-me-token-5678',

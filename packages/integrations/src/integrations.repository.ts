@@ -143,9 +143,40 @@ export interface IntegrationsRepository {
   ): Promise<Integration | null>;
   /** Every active integration with its decrypted token (the TokenProvider's snapshot). */
   loadActiveTokens(): Promise<ActiveIntegrationToken[]>;
-  /** Re-encrypts every token not under the current key; returns how many rows changed. */
+  /**
+   * Re-encrypts every stored token not under the current key (integrations and FBE installs);
+   * returns how many tokens changed.
+   */
   reencryptAll(): Promise<{ reencrypted: number }>;
 }
+
+interface EncryptedTokenColumn {
+  table: string;
+  pk: string;
+  ciphertext: string;
+  keyId: string;
+}
+
+/**
+ * Every column holding a token encrypted with the token cipher. A table that stores a token adds
+ * its columns here, so key rotation (`pnpm keys:reencrypt`, `POST /admin/keys/reencrypt`) covers it.
+ */
+const ENCRYPTED_TOKEN_COLUMNS: readonly EncryptedTokenColumn[] = [
+  { table: 'integrations', pk: 'id', ciphertext: 'token_ciphertext', keyId: 'token_key_id' },
+  // FBE installs (migration 005): the webhook's token and the client business's system-user token.
+  {
+    table: 'fbe_installations',
+    pk: 'external_business_id',
+    ciphertext: 'token_ciphertext',
+    keyId: 'token_key_id',
+  },
+  {
+    table: 'fbe_installations',
+    pk: 'external_business_id',
+    ciphertext: 'system_user_token_ciphertext',
+    keyId: 'system_user_token_key_id',
+  },
+];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -159,6 +190,38 @@ export function createIntegrationsRepository(deps: {
     if (!UUID.test(id)) return null;
     const { rows } = await db.query<Row>('SELECT * FROM integrations WHERE id = $1', [id]);
     return rows[0] ? toIntegration(rows[0]) : null;
+  }
+
+  async function reencryptColumn(c: EncryptedTokenColumn): Promise<number> {
+    let done = 0;
+    // Small batches under row locks: a concurrent rotation waits for the batch (or the batch
+    // waits for it), so no token is overwritten with a stale value.
+    for (;;) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const { rows } = await client.query<{ pk: string; ciphertext: string; key_id: string }>(
+          `SELECT ${c.pk} AS pk, ${c.ciphertext} AS ciphertext, ${c.keyId} AS key_id FROM ${c.table}
+           WHERE ${c.keyId} <> $1 ORDER BY ${c.pk} LIMIT 100 FOR UPDATE`,
+          [cipher.currentKeyId],
+        );
+        for (const r of rows) {
+          const enc = cipher.encrypt(cipher.decrypt({ ciphertext: r.ciphertext, keyId: r.key_id }));
+          await client.query(
+            `UPDATE ${c.table} SET ${c.ciphertext} = $2, ${c.keyId} = $3 WHERE ${c.pk} = $1`,
+            [r.pk, enc.ciphertext, enc.keyId],
+          );
+        }
+        await client.query('COMMIT');
+        done += rows.length;
+        if (rows.length === 0) return done;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    }
   }
 
   return {
@@ -313,36 +376,8 @@ export function createIntegrationsRepository(deps: {
 
     async reencryptAll() {
       let reencrypted = 0;
-      // Small batches under row locks: a concurrent rotation waits for the batch (or the batch
-      // waits for it), so no token is overwritten with a stale value.
-      for (;;) {
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN');
-          const { rows } = await client.query<Row>(
-            `SELECT id, token_ciphertext, token_key_id FROM integrations
-             WHERE token_key_id <> $1 ORDER BY id LIMIT 100 FOR UPDATE`,
-            [cipher.currentKeyId],
-          );
-          for (const r of rows) {
-            const enc = cipher.encrypt(
-              cipher.decrypt({ ciphertext: r.token_ciphertext, keyId: r.token_key_id }),
-            );
-            await client.query(
-              'UPDATE integrations SET token_ciphertext = $2, token_key_id = $3 WHERE id = $1',
-              [r.id, enc.ciphertext, enc.keyId],
-            );
-          }
-          await client.query('COMMIT');
-          reencrypted += rows.length;
-          if (rows.length === 0) return { reencrypted };
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw err;
-        } finally {
-          client.release();
-        }
-      }
+      for (const column of ENCRYPTED_TOKEN_COLUMNS) reencrypted += await reencryptColumn(column);
+      return { reencrypted };
     },
   };
 }

@@ -42,6 +42,9 @@ describe('outbound_messages repository (real PostgreSQL)', () => {
     expect(row?.status).toBe('read');
     expect(row?.readAt?.toISOString()).toBe(at(3));
     expect(row?.deliveredAt).toBeNull();
+    // Regression: status-webhook entries were written in PostgreSQL's text format, not ISO 8601.
+    expect(row?.history.at(-1)).toEqual({ status: 'read', at: at(3) });
+    for (const h of row?.history ?? []) expect(h.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(await repo().applyStatus({ metaMessageId: 'wamid.someone-else', status: 'read', at: at(5) })).toBe(
       'unknown',
     );

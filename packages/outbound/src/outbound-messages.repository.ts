@@ -207,9 +207,17 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
       const { rowCount } = await pool.query(
         `UPDATE outbound_messages SET status = $2, ${column} = COALESCE(${column}, $3::timestamptz), updated_at = now(),
            last_error = COALESCE($4::jsonb, last_error),
-           history = history || ${historyEntry}
+           history = history || jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('status', $2::text, 'at', $5::text, 'error', $4::jsonb)))
          WHERE meta_message_id = $1 AND outbound_status_rank(status) < outbound_status_rank($2)`,
-        [input.metaMessageId, input.status, input.at, input.error ? JSON.stringify(input.error) : null],
+        // $3 is typed timestamptz by its first use, so the history gets its own ISO text ($5):
+        // `$3::text` would render PostgreSQL's format ("2026-11-21 17:40:18+00"), unlike every other entry.
+        [
+          input.metaMessageId,
+          input.status,
+          input.at,
+          input.error ? JSON.stringify(input.error) : null,
+          new Date(input.at).toISOString(),
+        ],
       );
       if (rowCount) return 'applied';
       const { rows } = await pool.query('SELECT 1 FROM outbound_messages WHERE meta_message_id = $1', [
