@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createIntegrationsRepository, createTokenCipher } from '@omnistream/integrations';
+import { createLogger } from '@omnistream/logger';
+import { createMetaSim, type MetaSim } from '@omnistream/meta-sim';
+import { freePorts, readMessages, testKafka, uniqueTopicNames, useTestDatabase } from '@omnistream/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const keys = [{ id: 'k1', key: randomBytes(32) }];
+const ADMIN_KEY = `osk_${randomBytes(32).toString('base64url')}`;
+const TOKEN = `EAAGproc${randomBytes(8).toString('hex')}`;
+
+describe('api-gateway process (pnpm start:api-gateway): start-up, SIGTERM during requests', () => {
+  const db = useTestDatabase();
+  let child: ChildProcess | undefined;
+  let sim: MetaSim | undefined;
+  afterAll(async () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    await sim?.stop();
+  });
+
+  it('answers every request it accepted, puts each accepted command on Kafka, then exits 0', async () => {
+    sim = createMetaSim({ logger: createLogger({ name: 'meta-sim', level: 'silent' }) });
+    await sim.start();
+    const phone = `1065${Math.floor(Math.random() * 1e9)}`;
+    sim.accounts.addWhatsAppNumber({ phoneNumberId: phone, wabaId: `1022${phone}`, tokens: [TOKEN] });
+    const integration = await createIntegrationsRepository({
+      pool: db.pool,
+      cipher: createTokenCipher(keys),
+    }).create({ channel: 'whatsapp', phoneNumberId: phone, wabaId: `1022${phone}`, token: TOKEN });
+    const topics = await uniqueTopicNames();
+    const [port] = await freePorts(1);
+    const base = `http://127.0.0.1:${port}`;
+    const output: string[] = [];
+    child = spawn(process.execPath, [MAIN], {
+      cwd: mkdtempSync(join(tmpdir(), 'omni-gateway-')),
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: db.url,
+        KAFKA_BROKERS: testKafka().brokers.join(','),
+        KAFKA_TOPIC_INBOUND: topics.inbound,
+        KAFKA_TOPIC_OUTBOUND: topics.outbound,
+        KAFKA_TOPIC_OUTBOUND_RESULTS: topics.outboundResults,
+        KAFKA_TOPIC_OUTBOUND_DLQ: topics.outboundDlq,
+        API_GATEWAY_GROUP_ID: `gateway-process-${port}`,
+        API_GATEWAY_PORT: String(port),
+        HTTP_HOST: '127.0.0.1',
+        META_API_URL: sim.graphUrl,
+        INSTAGRAM_API_URL: sim.instagramUrl,
+        TOKEN_ENCRYPTION_KEYS: `k1:${keys[0]?.key.toString('base64')}`,
+        ADMIN_API_KEY: ADMIN_KEY,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d) => output.push(String(d)));
+    child.stderr?.on('data', (d) => output.push(String(d)));
+    const exited = once(child, 'exit');
+
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      const ready = await fetch(`${base}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ready) break;
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`not ready:\n${output.join('')}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    const send = (i: number) =>
+      fetch(`${base}/admin/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          integrationId: integration.id,
+          to: `1650555${String(i).padStart(4, '0')}`,
+          message: { type: 'text', text: `shutdown test ${i}` },
+        }),
+      }).then(
+        async (r) => ({ status: r.status, body: (await r.json()) as { commandId?: string } }),
+        (err: Error) => ({ status: 0, body: {}, error: err.message }),
+      );
+    const first = await Promise.all(Array.from({ length: 10 }, (_, i) => send(i)));
+    expect(first.map((r) => r.status)).toEqual(Array(10).fill(202));
+    // A burst in flight when SIGTERM lands (sent once the first of it was answered): each request
+    // either completes (202) or is refused (503, or the connection is refused once the listener
+    // closed); none is half-done.
+    let answered: () => void = () => {};
+    const firstAnswer = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    const burst = Array.from({ length: 60 }, (_, i) =>
+      send(100 + i).then((r) => {
+        answered();
+        return r;
+      }),
+    );
+    await firstAnswer;
+    child.kill('SIGTERM');
+    const late = await Promise.all(burst);
+    const [code] = await exited;
+    expect(code).toBe(0);
+    for (const r of late) expect([202, 503, 0]).toContain(r.status);
+
+    const accepted = [...first, ...late].filter((r) => r.status === 202).map((r) => r.body.commandId);
+    const onTopic = await readMessages({ topic: topics.outbound, count: accepted.length, settleMs: 500 });
+    const published = onTopic.map((m) => (JSON.parse(m.text ?? '{}') as { commandId: string }).commandId);
+    expect(new Set(published)).toEqual(new Set(accepted));
+
+    const log = output.join('');
+    expect(log).toContain('shutdown complete');
+    expect(log).not.toContain(ADMIN_KEY);
+    expect(log).not.toContain(TOKEN);
+  }, 90_000);
+});
