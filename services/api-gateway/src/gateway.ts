@@ -17,6 +17,7 @@ import type { Registry } from 'prom-client';
 import { createAdminKeysRepository } from './admin-keys.repository.ts';
 import { buildApp } from './app.ts';
 import { createAuthFailureLimiter } from './auth-failure-limiter.ts';
+import { startTogether } from './background-consumers.ts';
 import { createContactIdentitiesRepository } from './contacts/contact-identities.repository.ts';
 import { createIdentityLinking } from './contacts/identity-linking.service.ts';
 import { createDeadLettersRepository } from './dlq/dead-letters.repository.ts';
@@ -25,16 +26,11 @@ import { createDlqReplayer } from './dlq/dlq-replayer.ts';
 import { createFbeService } from './fbe/fbe.service.ts';
 import { createFbeEventHandlers } from './fbe/fbe-events.handler.ts';
 import { createFbeInstallationsRepository } from './fbe/fbe-installations.repository.ts';
-import { type InboundEventHandlers, startInboundEventsConsumer } from './inbound/inbound-events.consumer.ts';
-import { createIdempotencyKeysRepository } from './messages/idempotency-keys.repository.ts';
-import { createMessageService } from './messages/message-service.ts';
-import { createInstagramTokenRefresher } from './oauth/instagram-token-refresher.ts';
-import { createOauthOnboarding } from './oauth/oauth-onboarding.ts';
+import { startInboundEventsConsumer } from './inbound/inbound-events.consumer.ts';
+import { startMessages } from './messages/start-messages.ts';
 import type { OauthSettings } from './oauth/oauth-settings.ts';
+import { startOauth } from './oauth/start-oauth.ts';
 import { startTemplates } from './templates/start-templates.ts';
-
-/** How often expired Idempotency-Keys are deleted. */
-const IDEMPOTENCY_PURGE_INTERVAL_MS = 15 * 60_000;
 
 export interface GatewaySettings {
   brokers: string[];
@@ -79,7 +75,8 @@ export interface Gateway {
 
 /**
  * Wires the gateway: repositories, the Graph client, the Kafka producer and consumers, the
- * periodic template sync, and the HTTP app (not listening).
+ * background jobs, and the HTTP app (not listening). When a part fails to start, the parts already
+ * started are stopped before the error is thrown.
  */
 export async function startGateway(deps: {
   settings: GatewaySettings;
@@ -90,7 +87,6 @@ export async function startGateway(deps: {
 }): Promise<Gateway> {
   const { settings, logger, pool } = deps;
   const redactorOption = deps.redactor ? { redactor: deps.redactor } : {};
-  const registry = createMetricsRegistry('api-gateway');
   const cipher = createTokenCipher(settings.encryptionKeys);
   const integrations = createIntegrationsRepository({ pool, cipher });
   const adminKeys = createAdminKeysRepository({ pool });
@@ -99,6 +95,13 @@ export async function startGateway(deps: {
     const { created } = await adminKeys.ensure({ name: 'bootstrap', key: settings.bootstrapAdminKey });
     if (created) logger.info('stored ADMIN_API_KEY as the admin key named "bootstrap"');
   }
+
+  // Each part adds its step as it starts; shutdown runs them last-started first: the consumers
+  // before the template sync their handlers may start, every consumer and job before the producer
+  // and Graph client they use, the token poll last.
+  const shutdownSteps: ShutdownStep[] = [];
+  const onShutdown = (name: string, run: ShutdownStep['run']) => shutdownSteps.unshift({ name, run });
+
   const tokenProvider = createTokenProvider({
     repository: integrations,
     logger,
@@ -106,205 +109,146 @@ export async function startGateway(deps: {
     ...redactorOption,
   });
   await tokenProvider.start();
-  const graph = createGraphClient({
-    graphUrl: settings.graph.graphUrl,
-    instagramUrl: settings.graph.instagramUrl,
-    appSecret: settings.graph.appSecret,
-    instagramAppSecret: settings.graph.instagramAppSecret,
-    instagramOAuthUrl: settings.graph.instagramOAuthUrl,
-    timeouts: settings.graph.timeouts,
-    connections: settings.graph.connections,
-    logger,
-    ...redactorOption,
-  });
-  const kafka = createKafka({ brokers: settings.brokers, clientId: settings.clientId, logger });
-  const producer = createProducer({ kafka, logger });
-  await producer.connect();
-  const outbound = createOutboundMessagesRepository({ pool });
+  onShutdown('stop token polling', () => tokenProvider.stop());
+  try {
+    const graph = createGraphClient({ ...settings.graph, logger, ...redactorOption });
+    onShutdown('close Graph connections', () => graph.close());
+    const kafka = createKafka({ brokers: settings.brokers, clientId: settings.clientId, logger });
+    const producer = createProducer({ kafka, logger });
+    await producer.connect();
+    onShutdown('flush Kafka producer', () => producer.disconnect());
+    const outbound = createOutboundMessagesRepository({ pool });
+    const reloadTokens = () => tokenProvider.refresh();
 
-  const readiness: ReadinessCheck[] = [
-    { name: 'kafka', check: () => producer.healthy },
-    { name: 'tokens', check: () => !tokenProvider.stale },
-    {
-      name: 'postgres',
-      check: async () => {
-        await pool.query('SELECT 1');
-        return true;
-      },
-    },
-  ];
-  // Consumers and timers stop before the producer they may publish with.
-  const backgroundSteps: ShutdownStep[] = [];
-
-  // --- templates (sync timer, template_status consumer) ---
-  const templates = startTemplates({
-    pool,
-    graph,
-    integrations,
-    tokens: tokenProvider,
-    logger,
-    syncIntervalMs: settings.templateSyncIntervalMs,
-  });
-  // Every block may add handlers here; the consumer starts after the last block (below).
-  const inboundHandlers: InboundEventHandlers = { template_status: templates.onTemplateStatus };
-  // --- dead letters (DLQ mirror consumer) ---
-  const deadLetters = createDeadLettersRepository({ pool });
-  const dlqMirror = await startDlqMirror({
-    kafka,
-    logger,
-    groupId: `${settings.groupId}.dlq-mirror`,
-    topic: settings.topics.dlq,
-    repository: deadLetters,
-  });
-  // Unready only when kafkajs gave up on it for good: a restart brings the mirror back.
-  readiness.push({ name: 'dlq-mirror', check: () => !dlqMirror.crashed });
-  backgroundSteps.push({ name: 'stop DLQ mirror', run: () => dlqMirror.stop() });
-  const dlqRouteDeps = {
-    deadLetters,
-    dlqReplayer: createDlqReplayer({
-      deadLetters,
-      outbound,
-      producer,
-      topic: settings.topics.outbound,
+    const templates = startTemplates({
+      pool,
+      graph,
+      integrations,
+      tokens: tokenProvider,
       logger,
-    }),
-  };
-  // --- messages (idempotency) ---
-  const idempotencyKeys = createIdempotencyKeysRepository({ pool });
-  const messagesRouteDeps = {
-    messages: createMessageService({
+      syncIntervalMs: settings.templateSyncIntervalMs,
+    });
+    onShutdown('stop template sync', () => templates.stop());
+    const messages = startMessages({
+      pool,
       integrations,
       outbound,
-      idempotency: idempotencyKeys,
       producer,
       topic: settings.topics.outbound,
       idempotencyTtlHours: settings.idempotencyTtlHours,
       logger,
-    }),
-  };
-  // Expired keys are replaced when reused; this keeps the never-reused ones from piling up.
-  const purgeTimer = setInterval(() => {
-    idempotencyKeys
-      .purgeExpired()
-      .then((deleted) => {
-        if (deleted > 0) logger.info({ deleted }, 'expired idempotency keys deleted');
-      })
-      .catch((err) => logger.warn({ err }, 'could not delete expired idempotency keys'));
-  }, IDEMPOTENCY_PURGE_INTERVAL_MS);
-  purgeTimer.unref();
-  backgroundSteps.push({ name: 'stop idempotency key purge', run: () => clearInterval(purgeTimer) });
-  // --- oauth (Instagram Login, Facebook Login for Business; token refresh job) ---
-  const reloadTokens = () => tokenProvider.refresh();
-  const oauthRouteDeps = {
-    oauth: createOauthOnboarding({
+    });
+    onShutdown('stop idempotency key purge', () => messages.stop());
+    const oauth = startOauth({
       settings: settings.oauth,
-      pool,
-      cipher,
-      graph,
-      logger,
+      refresh: settings.instagramTokenRefresh,
       secrets: {
         metaAppSecret: settings.graph.appSecret !== undefined,
         // The Graph client signs Instagram calls with META_APP_SECRET when no Instagram secret is set.
         instagramAppSecret: (settings.graph.instagramAppSecret ?? settings.graph.appSecret) !== undefined,
       },
-      onConnected: reloadTokens,
-    }),
-  };
-  const instagramTokenRefresher = createInstagramTokenRefresher({
-    repository: integrations,
-    graph,
-    pool,
-    logger,
-    intervalMs: settings.instagramTokenRefresh.intervalMs,
-    refreshWithinMs: settings.instagramTokenRefresh.refreshWithinDays * 86_400_000,
-    onRotated: reloadTokens,
-  });
-  instagramTokenRefresher.start();
-  backgroundSteps.push({ name: 'stop Instagram token refresh', run: () => instagramTokenRefresher.stop() });
-  // --- fbe (fbe_install / fbe_uninstall handler) and contacts (identity linking) ---
-  const fbeInstallations = createFbeInstallationsRepository({ pool, cipher });
-  const fbeHandlers = createFbeEventHandlers({
-    installations: fbeInstallations,
-    cipher,
-    logger,
-    redactor: deps.redactor,
-  });
-  inboundHandlers.fbe_install = fbeHandlers.fbe_install;
-  inboundHandlers.fbe_uninstall = fbeHandlers.fbe_uninstall;
-  const fbeRouteDeps = {
-    fbe: createFbeService({
-      installations: fbeInstallations,
-      graph,
-      // META_APP_ID is the app_id of the system-user token exchange too (seed 001).
-      appId: settings.oauth.metaAppId,
-      appSecret: settings.graph.appSecret,
-      logger,
-    }),
-  };
-  const contactsRouteDeps = {
-    identityLinking: createIdentityLinking({
+      pool,
+      cipher,
       integrations,
       graph,
-      identities: createContactIdentitiesRepository({ pool }),
       logger,
-    }),
-  };
+      reloadTokens,
+    });
+    onShutdown('stop Instagram token refresh', () => oauth.stop());
+    const deadLetters = createDeadLettersRepository({ pool });
+    const fbeInstallations = createFbeInstallationsRepository({ pool, cipher });
+    const fbeHandlers = createFbeEventHandlers({
+      installations: fbeInstallations,
+      cipher,
+      logger,
+      redactor: deps.redactor,
+    });
 
-  // --- inbound events consumer: started once every block above has added its handlers ---
-  let inboundCrashed = false;
-  const inbound = await startInboundEventsConsumer({
-    kafka,
-    logger,
-    groupId: `${settings.groupId}.inbound`,
-    topic: settings.topics.inbound,
-    handlers: inboundHandlers,
-    onCrash: () => {
-      inboundCrashed = true;
-    },
-  });
-  // Unready only when kafkajs gave up on it for good: a rebalance must not take the admin API down.
-  readiness.push({ name: 'inbound-events', check: () => !inboundCrashed });
-  // The consumer first (its handlers may start syncs), then the sync timer.
-  backgroundSteps.push(
-    { name: 'stop inbound-events consumer', run: () => inbound.stop() },
-    { name: 'stop template sync', run: () => templates.stop() },
-  );
+    const [dlqMirror, inbound] = await startTogether(
+      startDlqMirror({
+        kafka,
+        logger,
+        groupId: `${settings.groupId}.dlq-mirror`,
+        topic: settings.topics.dlq,
+        repository: deadLetters,
+      }),
+      startInboundEventsConsumer({
+        kafka,
+        logger,
+        groupId: `${settings.groupId}.inbound`,
+        topic: settings.topics.inbound,
+        handlers: { template_status: templates.onTemplateStatus, ...fbeHandlers },
+      }),
+    );
+    onShutdown('stop DLQ mirror', () => dlqMirror.stop());
+    onShutdown('stop inbound-events consumer', () => inbound.stop());
 
-  const app = await buildApp({
-    logger,
-    registry,
-    readiness,
-    isShuttingDown: deps.isShuttingDown ?? (() => false),
-    adminKeys,
-    authLimiter: createAuthFailureLimiter({ failuresPerMinute: settings.authFailuresPerMinute }),
-    templates: templates.service,
-    integrations,
-    graph,
-    redactor: deps.redactor,
-    tokenProvider,
-    ...dlqRouteDeps,
-    ...messagesRouteDeps,
-    ...oauthRouteDeps,
-    ...fbeRouteDeps,
-    ...contactsRouteDeps,
-  });
-  void outbound;
-  void kafka;
+    const registry = createMetricsRegistry('api-gateway');
+    const readiness: ReadinessCheck[] = [
+      { name: 'kafka', check: () => producer.healthy },
+      { name: 'tokens', check: () => !tokenProvider.stale },
+      {
+        name: 'postgres',
+        check: async () => {
+          await pool.query('SELECT 1');
+          return true;
+        },
+      },
+      // Unready only when kafkajs gave up on a consumer for good: a restart brings it back.
+      { name: 'dlq-mirror', check: () => !dlqMirror.crashed },
+      { name: 'inbound-events', check: () => !inbound.crashed },
+    ];
+    const app = await buildApp({
+      logger,
+      registry,
+      readiness,
+      isShuttingDown: deps.isShuttingDown ?? (() => false),
+      adminKeys,
+      authLimiter: createAuthFailureLimiter({ failuresPerMinute: settings.authFailuresPerMinute }),
+      integrations,
+      graph,
+      redactor: deps.redactor,
+      tokenProvider,
+      messages: messages.messages,
+      templates: templates.service,
+      deadLetters,
+      dlqReplayer: createDlqReplayer({
+        deadLetters,
+        outbound,
+        producer,
+        topic: settings.topics.outbound,
+        logger,
+      }),
+      oauth: oauth.oauth,
+      fbe: createFbeService({
+        installations: fbeInstallations,
+        graph,
+        // META_APP_ID is the app_id of the system-user token exchange too (seed 001).
+        appId: settings.oauth.metaAppId,
+        appSecret: settings.graph.appSecret,
+        logger,
+      }),
+      identityLinking: createIdentityLinking({
+        integrations,
+        graph,
+        identities: createContactIdentitiesRepository({ pool }),
+        logger,
+      }),
+    });
+    return { app, registry, pool, producer, graph, integrations, tokenProvider, readiness, shutdownSteps };
+  } catch (err) {
+    await runEach(shutdownSteps, logger);
+    throw err;
+  }
+}
 
-  return {
-    app,
-    registry,
-    pool,
-    producer,
-    graph,
-    integrations,
-    tokenProvider,
-    readiness,
-    shutdownSteps: [
-      ...backgroundSteps,
-      { name: 'flush Kafka producer', run: () => producer.disconnect() },
-      { name: 'close Graph connections', run: () => graph.close() },
-      { name: 'stop token polling', run: () => tokenProvider.stop() },
-    ],
-  };
+/** Every step, even after one failed: a clean-up after a failed start must not stop halfway. */
+async function runEach(steps: readonly ShutdownStep[], logger: Logger): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step.run();
+    } catch (err) {
+      logger.warn({ err, step: step.name }, 'clean-up after a failed start failed');
+    }
+  }
 }

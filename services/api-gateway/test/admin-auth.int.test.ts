@@ -34,7 +34,7 @@ describe('admin authentication (real PostgreSQL, broker and meta-sim)', () => {
       { authorization: `Bearer ${world.adminKey}x` },
       { authorization: `Bearer ${revokedKey}` },
     ];
-    const bodies = [];
+    const bodies: { code: string; message: string }[] = [];
     for (const headers of attempts) {
       const res = await world.gateway.app.inject({
         method: 'GET',

@@ -1,9 +1,15 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { appsecretProof } from '@omnistream/graph';
 import type { Integration } from '@omnistream/integrations';
 import { useTestDatabase } from '@omnistream/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_SECRET, type GatewayWorld, startGatewayWorld } from './harness.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  APP_SECRET,
+  type GatewayWorld,
+  messengerIntegration,
+  startGatewayWorld,
+  whatsAppIntegration,
+} from './harness.ts';
 
 const PAGE = { pageId: '112233445566778', name: 'Lucky Shrub', token: 'EAAGfixedPageToken0001' };
 /** The same person on the business's other Pages. */
@@ -70,6 +76,7 @@ describe('contact identity linking (real PostgreSQL, broker and meta-sim)', () =
       tokenType: 'page',
     });
   });
+  afterEach(() => world.sim.faults.clear());
   afterAll(() => world?.stop());
 
   it("answers one person's ids across the business's apps and Pages, following Meta's paging, and stores them", async () => {
@@ -148,10 +155,7 @@ describe('contact identity linking (real PostgreSQL, broker and meta-sim)', () =
   });
 
   it("answers 502 with Meta's message when Meta refuses the integration's token", async () => {
-    const token = `EAAGrevoked${randomBytes(8).toString('hex')}`;
-    const pageId = `5${Date.now()}`;
-    await control('POST', '/accounts/pages', { pageId, tokens: [token] });
-    const integration = await world.gateway.integrations.create({ channel: 'messenger', pageId, token });
+    const { integration, token } = await messengerIntegration(world);
     await control('POST', '/tokens/revoke', { token, reason: 'invalidated' });
 
     const res = await linkedIds(PSID, integration.id);
@@ -162,17 +166,35 @@ describe('contact identity linking (real PostgreSQL, broker and meta-sim)', () =
     expect(res.text).not.toContain(token);
   });
 
+  it("answers 400 with Meta's words when Meta refuses the request, 503 with Retry-After when it throttles", async () => {
+    world.sim.faults.add({
+      id: 'unknown-psid',
+      match: { pathPattern: '**/ids_for_apps' },
+      action: { type: 'error', code: 100, subcode: 33 },
+      times: 1,
+    });
+    const refused = await linkedIds(PSID, messenger.id);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'GW_BAD_REQUEST', meta: { code: 100, subcode: 33 } });
+    expect(refused.body.error.message).toMatch(/^Meta refused to match ids across the business: /);
+
+    world.sim.faults.add({
+      id: 'throttled',
+      match: { pathPattern: '**/ids_for_pages' },
+      action: { type: 'error', code: 4, retryAfter: 3 },
+    });
+    const throttled = await linkedIds(PSID, messenger.id);
+    expect(throttled.status).toBe(503);
+    expect(throttled.body.error).toMatchObject({ code: 'GW_UNAVAILABLE', meta: { code: 4 } });
+    expect(throttled.headers['retry-after']).toBe('3');
+  });
+
   it('answers 404 for an unknown integration and 400 for one that has no Page', async () => {
     const unknown = await linkedIds(PSID, randomUUID());
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('GW_NOT_FOUND');
 
-    const whatsapp = await world.gateway.integrations.create({
-      channel: 'whatsapp',
-      phoneNumberId: `1${Date.now()}`,
-      wabaId: '102290129340398',
-      token: `EAAGwa${randomBytes(8).toString('hex')}`,
-    });
+    const { integration: whatsapp } = await whatsAppIntegration(world);
     const wrongChannel = await linkedIds(PSID, whatsapp.id);
     expect(wrongChannel.status).toBe(400);
     expect(wrongChannel.body.error.message).toContain('Messenger integration');

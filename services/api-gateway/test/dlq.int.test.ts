@@ -1,27 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { DlqRecord } from '@omnistream/events';
-import { createIntegrationsRepository, createTokenCipher, type Integration } from '@omnistream/integrations';
+import type { Integration } from '@omnistream/integrations';
 import { createKafka, createProducer, type Producer } from '@omnistream/kafka';
 import { createLogger } from '@omnistream/logger';
 import { readMessages, testKafka, useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sender, startSender } from '../../message-sender/src/sender.ts';
+import { settingsFor, stopSender } from '../../message-sender/test/harness.ts';
 import { createDeadLettersRepository } from '../src/dlq/dead-letters.repository.ts';
 import { createDlqMirrorHandler } from '../src/dlq/dlq-mirror.consumer.ts';
-import { encryptionKeys, type GatewayWorld, startGatewayWorld } from './harness.ts';
+import { encryptionKeys, type GatewayWorld, startGatewayWorld, until } from './harness.ts';
 
 const quiet = createLogger({ name: 'dlq-test', level: 'silent' });
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('dead letters: DLQ mirror, GET /admin/dlq, replay (real sender, PostgreSQL, broker, meta-sim)', () => {
   const db = useTestDatabase();
@@ -45,7 +35,7 @@ describe('dead letters: DLQ mirror, GET /admin/dlq, replay (real sender, Postgre
     });
     world.sim.accounts.addWhatsAppNumber({ phoneNumberId: ids.phone, wabaId: ids.waba, tokens: [tokens.wa] });
     world.sim.accounts.addInstagramAccount({ igUserId: ids.ig, tokens: [tokens.ig] });
-    const repo = createIntegrationsRepository({ pool: db.pool, cipher: createTokenCipher(encryptionKeys) });
+    const repo = world.gateway.integrations;
     wa = await repo.create({
       channel: 'whatsapp',
       phoneNumberId: ids.phone,
@@ -60,47 +50,24 @@ describe('dead letters: DLQ mirror, GET /admin/dlq, replay (real sender, Postgre
     });
 
     const brokers = testKafka().brokers;
-    sender = await startSender({
-      logger: quiet,
-      pool: db.pool,
-      settings: {
-        brokers,
-        clientId: 'dlq-test-sender',
-        groupId: `dlq-test-sender-${randomUUID().slice(0, 8)}`,
-        topics: {
-          outbound: world.topics.outbound,
-          results: world.topics.outboundResults,
-          dlq: world.topics.outboundDlq,
-          inbound: world.topics.inbound,
-        },
-        graph: {
-          graphUrl: world.sim.graphUrl,
-          instagramUrl: world.sim.instagramUrl,
-          timeouts: { connectMs: 2_000, headersMs: 3_000, bodyMs: 3_000 },
-          connections: 8,
-        },
-        send: { maxAttempts: 3, minDelayMs: 50, maxDelayMs: 200, reauthWaitMs: 2_000, reauthPollMs: 100 },
-        rateLimits: {
-          whatsappPerNumberPerSecond: 1_000,
-          whatsappPerRecipientPerSecond: 100,
-          whatsappPerRecipientBurst: 100,
-          messengerPerPagePerSecond: 1_000,
-          instagramPerAccountPerSecond: 1_000,
-        },
-        maxConcurrentChats: 10,
-        maxBuffered: 100,
-        integrationsPollIntervalMs: 100,
-        encryptionKeys,
-      },
-    });
     producer = createProducer({
       kafka: createKafka({ brokers, clientId: 'dlq-test', logger: quiet }),
       logger: quiet,
     });
-    await producer.connect();
+    [sender] = await Promise.all([
+      startSender({
+        logger: quiet,
+        pool: db.pool,
+        settings: settingsFor(world.sim, brokers, world.topics, {
+          encryptionKeys,
+          send: { maxAttempts: 3, minDelayMs: 50, maxDelayMs: 200, reauthWaitMs: 2_000, reauthPollMs: 100 },
+        }),
+      }),
+      producer.connect(),
+    ]);
   }, 90_000);
   afterAll(async () => {
-    for (const step of sender?.shutdownSteps ?? []) await step.run();
+    await stopSender(sender);
     await producer?.disconnect();
     await world?.stop();
   });

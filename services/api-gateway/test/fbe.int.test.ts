@@ -3,7 +3,7 @@ import { eventId, type FbePayload, type InboundEventOf, parseInboundEvent } from
 import { createTokenCipher } from '@omnistream/integrations';
 import { useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encryptionKeys, type GatewayWorld, startGatewayWorld } from './harness.ts';
+import { encryptionKeys, type GatewayWorld, startGatewayWorld, until } from './harness.ts';
 
 // Exercised end to end: events go through the inbound topic and the gateway's inbound-events
 // consumer (src/inbound/inbound-events.consumer.ts) into the FBE handlers; Meta is meta-sim over HTTP.
@@ -51,21 +51,6 @@ const ALL_ASSETS = {
 
 const newBusiness = () => `shop-${randomBytes(4).toString('hex')}`;
 const userToken = () => `EAAGfbeUser${randomBytes(12).toString('hex')}`;
-
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until)
-      throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('Facebook Business Extension (real PostgreSQL, broker and meta-sim)', () => {
   const db = useTestDatabase();
@@ -135,7 +120,7 @@ describe('Facebook Business Extension (real PostgreSQL, broker and meta-sim)', (
 
   /** Waits until the handler logged `message` for this event. */
   const handled = (event: InboundEventOf<FbeKind>, message: string) =>
-    eventually(
+    until(
       async () => world.logs.filter((l) => l.includes(event.eventId) && l.includes(message)),
       (lines) => lines.length > 0,
     );
@@ -156,7 +141,7 @@ describe('Facebook Business Extension (real PostgreSQL, broker and meta-sim)', (
     const id = newBusiness();
     const token = userToken();
     await publish('fbe_install', id, T0, ALL_ASSETS, token);
-    const installed = await eventually(
+    const installed = await until(
       () => installation(id),
       (r) => r.status === 200,
     );
@@ -173,7 +158,7 @@ describe('Facebook Business Extension (real PostgreSQL, broker and meta-sim)', (
 
     // The business takes the pixel back: Meta's change webhook lists no pixel any more.
     await publish('fbe_install', id, T0 + 60, { ...ALL_ASSETS, pixelId: undefined });
-    const changed = await eventually(
+    const changed = await until(
       () => installation(id),
       (r) => r.body.enabledFeatures.length === 2,
     );
@@ -191,7 +176,7 @@ describe('Facebook Business Extension (real PostgreSQL, broker and meta-sim)', (
     expect(changed.body.token).toEqual({ last4: token.slice(-4), type: 'User' });
 
     await publish('fbe_uninstall', id, T0 + 120, { businessManagerId: BM });
-    const uninstalled = await eventually(
+    const uninstalled = await until(
       () => installation(id),
       (r) => r.body.status === 'uninstalled',
     );
@@ -212,7 +197,7 @@ describe('Facebook Business Extension (real PostgreSQL, broker and meta-sim)', (
     const id = newBusiness();
     const token = userToken();
     await publish('fbe_install', id, T0, ALL_ASSETS, token);
-    await eventually(
+    await until(
       () => installation(id),
       (r) => r.status === 200,
     );
@@ -241,7 +226,7 @@ describe('Facebook Business Extension (real PostgreSQL, broker and meta-sim)', (
   it('an install older than the uninstall that already arrived does not bring the business back', async () => {
     const id = newBusiness();
     await publish('fbe_uninstall', id, T0 + 300, { businessManagerId: BM });
-    await eventually(
+    await until(
       () => installation(id),
       (r) => r.status === 200,
     );
@@ -258,7 +243,7 @@ describe('Facebook Business Extension (real PostgreSQL, broker and meta-sim)', (
 
     // A newer install (a reinstall) does apply.
     await publish('fbe_install', id, T0 + 400, ALL_ASSETS, userToken());
-    const reinstalled = await eventually(
+    const reinstalled = await until(
       () => installation(id),
       (r) => r.body.status === 'installed',
     );
@@ -299,7 +284,7 @@ describe('Facebook Business Extension (real PostgreSQL, broker and meta-sim)', (
     });
     expect(simInstall.status).toBe(201);
     await publish('fbe_install', id, T0, ALL_ASSETS, token);
-    await eventually(
+    await until(
       () => installation(id),
       (r) => r.status === 200,
     );
@@ -355,7 +340,7 @@ describe('Facebook Business Extension (real PostgreSQL, broker and meta-sim)', (
     // Installed through the webhook only: Meta (meta-sim) has no install for this business.
     const id = newBusiness();
     await publish('fbe_install', id, T0, ALL_ASSETS, userToken());
-    await eventually(
+    await until(
       () => installation(id),
       (r) => r.status === 200,
     );
@@ -421,7 +406,7 @@ describe('Facebook Business Extension (real PostgreSQL, broker and meta-sim)', (
     const ids = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`];
     for (const id of ids) await publish('fbe_install', id, T0, ALL_ASSETS);
     for (const id of ids) {
-      await eventually(
+      await until(
         () => installation(id),
         (r) => r.status === 200,
       );

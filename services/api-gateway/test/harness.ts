@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Pool } from '@omnistream/db';
+import type { Integration } from '@omnistream/integrations';
 import type { TopicNames } from '@omnistream/kafka';
 import { createLogger, createRedactor } from '@omnistream/logger';
 import { createMetaSim, type MetaSim } from '@omnistream/meta-sim';
@@ -118,4 +119,61 @@ export async function startGatewayWorld(
       await sim.stop();
     },
   };
+}
+
+/**
+ * Reads until `done` holds and returns what was read; fails with the last value read once
+ * `timeoutMs` passed. For what the gateway does in the background (consumers, timers).
+ */
+export async function until<T>(
+  read: () => T | Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value)?.slice(0, 1_000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** `n` random digits, for Meta-like ids that do not collide between tests. */
+export const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
+
+/** A WhatsApp number on its own WABA, known to meta-sim with its token, stored as an integration. */
+export async function whatsAppIntegration(
+  world: Pick<GatewayWorld, 'sim' | 'gateway'>,
+  sim: MetaSim = world.sim,
+): Promise<{ integration: Integration; wabaId: string; phoneNumberId: string; token: string }> {
+  const wabaId = `1${digits(14)}`;
+  const phoneNumberId = `2${digits(14)}`;
+  const token = `EAAG${randomBytes(24).toString('hex')}`;
+  sim.accounts.addWhatsAppNumber({ phoneNumberId, wabaId, tokens: [token] });
+  const integration = await world.gateway.integrations.create({
+    channel: 'whatsapp',
+    phoneNumberId,
+    wabaId,
+    token,
+  });
+  return { integration, wabaId, phoneNumberId, token };
+}
+
+/** A Facebook Page known to meta-sim with its Page token, stored as a Messenger integration. */
+export async function messengerIntegration(
+  world: Pick<GatewayWorld, 'sim' | 'gateway'>,
+): Promise<{ integration: Integration; pageId: string; token: string }> {
+  const pageId = `3${digits(14)}`;
+  const token = `EAAG${randomBytes(24).toString('hex')}`;
+  world.sim.accounts.addPage({ pageId, tokens: [token] });
+  const integration = await world.gateway.integrations.create({
+    channel: 'messenger',
+    pageId,
+    token,
+    tokenType: 'page',
+  });
+  return { integration, pageId, token };
 }

@@ -178,7 +178,7 @@ describe('integrations admin API (real PostgreSQL, broker and meta-sim)', () => 
     expect((await call('GET', `/admin/integrations/${created.body.id}`)).body.connectionStatus).toBe('error');
   });
 
-  it('leaves an integration pending when Meta cannot be asked: 201 with the reason, verify answers 502', async () => {
+  it('leaves an integration pending when Meta cannot be asked: 201 with the reason, verify answers 503/502', async () => {
     const wa = whatsapp();
     throttleTokenChecks();
     const created = await call('POST', '/admin/integrations', wa.body);
@@ -190,17 +190,21 @@ describe('integrations admin API (real PostgreSQL, broker and meta-sim)', () => 
     });
     expect(created.body.verificationDeferred).toMatch(/^Meta could not check the token now: \S/);
 
+    // Throttled: Meta is there but will not answer now, and says when to come back.
     const verify = await call('POST', `/admin/integrations/${created.body.id}/verify`);
-    expect(verify.status).toBe(502);
-    expect(verify.body.error.code).toBe('GW_UPSTREAM');
+    expect(verify.status).toBe(503);
+    expect(verify.body.error).toMatchObject({ code: 'GW_UNAVAILABLE', meta: { code: 4 } });
     expect(verify.body.error.message).toMatch(
-      /^Meta could not check the token now \(.+\); the integration stays pending/,
+      /^Meta could not check the token now: .+ The integration stays pending; try again later\.$/,
     );
     expect(verify.headers['retry-after']).toBe('7');
 
+    // The connection broke: no answer from Meta at all.
     world.sim.faults.clear();
     world.sim.faults.add({ match: { pathPattern: '**/me' }, action: { type: 'reset' } });
-    expect((await call('POST', `/admin/integrations/${created.body.id}/verify`)).status).toBe(502);
+    const reset = await call('POST', `/admin/integrations/${created.body.id}/verify`);
+    expect(reset.status).toBe(502);
+    expect(reset.body.error).toMatchObject({ code: 'GW_UPSTREAM', meta: { errorCode: 'GRAPH_NETWORK' } });
     expect((await call('GET', `/admin/integrations/${created.body.id}`)).body).toMatchObject({
       connectionStatus: 'pending',
       connectionError: null,
@@ -213,7 +217,7 @@ describe('integrations admin API (real PostgreSQL, broker and meta-sim)', () => 
 
     // An outage does not turn a connected integration into a broken one either.
     throttleTokenChecks();
-    expect((await call('POST', `/admin/integrations/${created.body.id}/verify`)).status).toBe(502);
+    expect((await call('POST', `/admin/integrations/${created.body.id}/verify`)).status).toBe(503);
     expect((await call('GET', `/admin/integrations/${created.body.id}`)).body.connectionStatus).toBe(
       'connected',
     );

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { parseSendCommand } from '@omnistream/events';
-import { createIntegrationsRepository, createTokenCipher, type Integration } from '@omnistream/integrations';
+import type { Integration } from '@omnistream/integrations';
 import { createOutboundMessagesRepository } from '@omnistream/outbound';
 import { testKafka, useTestDatabase } from '@omnistream/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdempotencyKeysRepository } from '../src/messages/idempotency-keys.repository.ts';
-import { encryptionKeys, type GatewayWorld, startGatewayWorld } from './harness.ts';
+import { type GatewayWorld, startGatewayWorld, until } from './harness.ts';
 
 interface OnTopic {
   key: string | null;
@@ -37,26 +37,22 @@ async function watchTopic(topic: string) {
       });
     },
   });
-  await until(() => joined, 30_000);
+  await until(() => joined, Boolean, 30_000);
   return {
     of: (commandId: string) => seen.filter((m) => m.command?.commandId === commandId),
     to: (to: string) => seen.filter((m) => m.command?.to === to),
     /** Waits for `commandId` to appear, then a little longer so that a duplicate would show too. */
     async settled(commandId: string, count = 1) {
-      await until(() => seen.filter((m) => m.command?.commandId === commandId).length >= count, 15_000);
+      await until(
+        () => seen.filter((m) => m.command?.commandId === commandId).length,
+        (n) => n >= count,
+        15_000,
+      );
       await new Promise((r) => setTimeout(r, 700));
       return seen.filter((m) => m.command?.commandId === commandId);
     },
     close: () => consumer.disconnect(),
   };
-}
-
-async function until(ok: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('POST /admin/messages and GET /admin/messages/:commandId (real PostgreSQL, broker)', () => {
@@ -70,7 +66,7 @@ describe('POST /admin/messages and GET /admin/messages/:commandId (real PostgreS
 
   beforeAll(async () => {
     world = await startGatewayWorld(db.pool);
-    const repo = createIntegrationsRepository({ pool: db.pool, cipher: createTokenCipher(encryptionKeys) });
+    const repo = world.gateway.integrations;
     const n = String(Math.floor(Math.random() * 1e9));
     wa = await repo.create({
       channel: 'whatsapp',

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayWorld, MESSENGER_CONFIG_ID, PUBLIC_URL, startGatewayWorld } from './harness.ts';
+import { type GatewayWorld, MESSENGER_CONFIG_ID, PUBLIC_URL, startGatewayWorld, until } from './harness.ts';
 
 const IG_REDIRECT = `${PUBLIC_URL}/oauth/instagram/callback`;
 const FB_REDIRECT = `${PUBLIC_URL}/oauth/messenger/callback`;
@@ -302,13 +302,19 @@ describe('OAuth onboarding (real PostgreSQL, broker and meta-sim over HTTP)', ()
       expect((await callback('instagram', { code: instagramCode(), state })).json.error.reason).toBe('used');
     });
 
-    it("answers 502 with Meta's reason when Meta refuses the code, and never echoes the code", async () => {
+    it("answers 400 with Meta's reason when Meta refuses the code, and never echoes the code", async () => {
       const [before] = await active('instagram');
       const { state } = await dialog('instagram');
       const res = await callback('instagram', { code: 'AQnever-issued-code', state });
-      expect(res.status).toBe(502);
-      expect(res.json.error).toMatchObject({ code: 'GW_UPSTREAM', reason: 'meta_error' });
-      expect(res.json.error.message).toMatch(/Meta refused the authorization code \(Meta error 100/);
+      expect(res.status).toBe(400);
+      expect(res.json.error).toMatchObject({
+        code: 'GW_BAD_REQUEST',
+        reason: 'meta_error',
+        meta: { code: 100 },
+      });
+      expect(res.json.error.message).toMatch(
+        /^Meta refused to exchange the authorization code: .+\(Meta error 100/,
+      );
       expect(res.text).not.toContain('AQnever-issued-code');
       const [after] = await active('instagram');
       expect(after?.rotatedAt).toEqual(before?.rotatedAt);
@@ -325,8 +331,13 @@ describe('OAuth onboarding (real PostgreSQL, broker and meta-sim over HTTP)', ()
       });
       const { state } = await dialog('instagram');
       const res = await callback('instagram', { code: instagramCode([other]), state });
-      expect(res.status).toBe(502);
-      expect(res.json.error.message).toMatch(/long-lived token exchange/);
+      expect(res.status).toBe(503);
+      expect(res.json.error).toMatchObject({
+        code: 'GW_UNAVAILABLE',
+        reason: 'meta_error',
+        meta: { code: 2 },
+      });
+      expect(res.json.error.message).toMatch(/^Meta could not exchange the token for a long-lived one now: /);
       expect((await active('instagram')).some((i) => i.igUserId === other)).toBe(false);
     });
 
@@ -455,7 +466,7 @@ describe('OAuth onboarding (real PostgreSQL, broker and meta-sim over HTTP)', ()
       expect(res.text).toContain('granted no Facebook Page');
     });
 
-    it("answers 502 when Meta's code exchange fails", async () => {
+    it('answers 503 when Meta is unavailable for the code exchange', async () => {
       world.sim.faults.add({
         id: 'fb-exchange-down',
         match: { pathPattern: '/*/oauth/access_token' },
@@ -465,27 +476,14 @@ describe('OAuth onboarding (real PostgreSQL, broker and meta-sim over HTTP)', ()
       const before = (await active('messenger')).length;
       const { state } = await dialog('messenger');
       const res = await callback('messenger', { code: facebookCode([pageIds[0] as string]), state });
-      expect(res.status).toBe(502);
-      expect(res.json.error.code).toBe('GW_UPSTREAM');
+      expect(res.status).toBe(503);
+      expect(res.json.error.code).toBe('GW_UNAVAILABLE');
       expect((await active('messenger')).length).toBe(before);
     });
   });
 
   describe('Instagram token refresh job', () => {
     const passes = () => world.logs.filter((l) => l.includes('Instagram token refresh pass done')).length;
-    async function waitFor<T>(
-      what: string,
-      probe: () => Promise<T | undefined>,
-      timeoutMs = 10_000,
-    ): Promise<T> {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const value = await probe();
-        if (value !== undefined) return value;
-        if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
 
     it('refreshes a token nearing expiry, leaves a too-young one alone, and flags one Meta refuses', async () => {
       const accounts = {
@@ -512,18 +510,13 @@ describe('OAuth onboarding (real PostgreSQL, broker and meta-sim over HTTP)', ()
         [[ids.due, ids.refused]],
       );
 
-      const refreshed = await waitFor('the refresh', async () => {
-        const i = await world.gateway.integrations.get(ids.due as string);
-        return i?.rotatedAt ? i : undefined;
-      });
-      const flagged = await waitFor('the flag', async () => {
-        const i = await world.gateway.integrations.get(ids.refused as string);
-        return i?.needsReauth ? i : undefined;
-      });
+      const integration = (id: string | undefined) => () => world.gateway.integrations.get(id ?? '');
+      const refreshed = await until(integration(ids.due), (i) => Boolean(i?.rotatedAt), 10_000);
+      const flagged = await until(integration(ids.refused), (i) => Boolean(i?.needsReauth), 10_000);
       const seen = passes();
-      await waitFor('two more passes', async () => (passes() >= seen + 2 ? true : undefined));
+      await until(passes, (n) => n >= seen + 2, 10_000);
 
-      expect((refreshed.tokenExpiresAt?.getTime() ?? 0) - Date.now()).toBeGreaterThan(59 * DAY);
+      expect((refreshed?.tokenExpiresAt?.getTime() ?? 0) - Date.now()).toBeGreaterThan(59 * DAY);
       const newToken = await tokenOf(ids.due as string);
       expect(newToken).not.toBe(accounts.due.token);
       await expectStoredEncrypted(ids.due as string, newToken);
@@ -536,8 +529,8 @@ describe('OAuth onboarding (real PostgreSQL, broker and meta-sim over HTTP)', ()
         }),
       ).resolves.toMatchObject({ recipientId: IGSID });
 
-      expect(flagged.connectionStatus).toBe('error');
-      expect(flagged.connectionError?.code).toBe(190);
+      expect(flagged?.connectionStatus).toBe('error');
+      expect(flagged?.connectionError?.code).toBe(190);
       const young = await world.gateway.integrations.get(ids.young as string);
       expect(young?.rotatedAt).toBeNull();
       expect(await tokenOf(ids.young as string)).toBe(accounts.young.token);

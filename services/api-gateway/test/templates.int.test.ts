@@ -1,31 +1,20 @@
-import { randomBytes, randomInt } from 'node:crypto';
 import {
   eventId,
   type InboundEventOf,
   parseInboundEvent,
   type TemplateStatusPayload,
 } from '@omnistream/events';
-import type { Integration } from '@omnistream/integrations';
 import type { Template } from '@omnistream/meta-sim';
 import { useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTemplatesRepository } from '../src/templates/templates.repository.ts';
-import { type GatewayWorld, startGatewayWorld } from './harness.ts';
-
-const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
-
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import {
+  type GatewayWorld,
+  messengerIntegration,
+  startGatewayWorld,
+  until,
+  whatsAppIntegration,
+} from './harness.ts';
 
 const BODY = [{ type: 'BODY', text: 'Your order {{1}} has shipped.', example: { body_text: [['A-1']] } }];
 
@@ -37,21 +26,6 @@ describe('WhatsApp templates (real PostgreSQL, broker and meta-sim over HTTP)', 
     world = await startGatewayWorld(db.pool);
   });
   afterAll(() => world?.stop());
-
-  /** A WhatsApp number on its own WABA, known to meta-sim and stored as an integration. */
-  async function whatsapp(sim = world.sim): Promise<{ integration: Integration; wabaId: string }> {
-    const wabaId = `1${digits(14)}`;
-    const phoneNumberId = `2${digits(14)}`;
-    const token = `EAAG${randomBytes(24).toString('hex')}`;
-    sim.accounts.addWhatsAppNumber({ phoneNumberId, wabaId, tokens: [token] });
-    const integration = await world.gateway.integrations.create({
-      channel: 'whatsapp',
-      phoneNumberId,
-      wabaId,
-      token,
-    });
-    return { integration, wabaId };
-  }
 
   const templatesOf = (integrationId: string, query = '') =>
     world.call('GET', `/admin/integrations/${integrationId}/templates${query}`);
@@ -130,7 +104,7 @@ describe('WhatsApp templates (real PostgreSQL, broker and meta-sim over HTTP)', 
     world.gateway.producer.send(world.topics.inbound, [{ key, value, headers }]);
 
   it('syncs every page of a WABA with more templates than one page of Meta, then mirrors changes and deletions', async () => {
-    const { integration, wabaId } = await whatsapp();
+    const { integration, wabaId } = await whatsAppIntegration(world);
     for (let i = 0; i < 130; i++) {
       world.sim.templates.add(wabaId, {
         name: `promo_${String(i).padStart(3, '0')}`,
@@ -182,7 +156,7 @@ describe('WhatsApp templates (real PostgreSQL, broker and meta-sim over HTTP)', 
   });
 
   it('creates a template at Meta and lists it with the id and status Meta answered', async () => {
-    const { integration, wabaId } = await whatsapp();
+    const { integration, wabaId } = await whatsAppIntegration(world);
     const res = await world.call('POST', `/admin/integrations/${integration.id}/templates`, {
       name: 'order_shipped',
       language: 'en_US',
@@ -206,7 +180,7 @@ describe('WhatsApp templates (real PostgreSQL, broker and meta-sim over HTTP)', 
   });
 
   it("answers a duplicate create with 409 and Meta's explanation, and Meta failing with 503", async () => {
-    const { integration, wabaId } = await whatsapp();
+    const { integration, wabaId } = await whatsAppIntegration(world);
     const body = { name: 'order_shipped', language: 'es', category: 'UTILITY', components: BODY };
     expect((await world.call('POST', `/admin/integrations/${integration.id}/templates`, body)).status).toBe(
       201,
@@ -236,7 +210,7 @@ describe('WhatsApp templates (real PostgreSQL, broker and meta-sim over HTTP)', 
   });
 
   it('rejects invalid create bodies with 400 naming each field, without calling Meta', async () => {
-    const { integration, wabaId } = await whatsapp();
+    const { integration, wabaId } = await whatsAppIntegration(world);
     const cases: [unknown, string][] = [
       [{ name: 'Order Update', language: 'en_US', category: 'UTILITY', components: BODY }, 'body.name'],
       [{ name: 'order_update', category: 'UTILITY', components: BODY }, 'body.language'],
@@ -257,10 +231,7 @@ describe('WhatsApp templates (real PostgreSQL, broker and meta-sim over HTTP)', 
   });
 
   it('refuses templates for a non-WhatsApp integration (409) and an unknown one (404)', async () => {
-    const pageId = `3${digits(14)}`;
-    const token = `EAAG${randomBytes(24).toString('hex')}`;
-    world.sim.accounts.addPage({ pageId, tokens: [token] });
-    const page = await world.gateway.integrations.create({ channel: 'messenger', pageId, token });
+    const { integration: page } = await messengerIntegration(world);
     const body = { name: 'hello', language: 'en_US', category: 'UTILITY', components: BODY };
 
     for (const [method, suffix, payload] of [
@@ -278,7 +249,7 @@ describe('WhatsApp templates (real PostgreSQL, broker and meta-sim over HTTP)', 
   });
 
   it('applies template_status events from the inbound topic at once; a late older event changes nothing', async () => {
-    const { integration, wabaId } = await whatsapp();
+    const { integration, wabaId } = await whatsAppIntegration(world);
     const created = await world.call('POST', `/admin/integrations/${integration.id}/templates`, {
       name: 'summer_sale',
       language: 'pt_BR',
@@ -299,7 +270,7 @@ describe('WhatsApp templates (real PostgreSQL, broker and meta-sim over HTTP)', 
       { ...base, field: 'message_template_status_update', event: 'REJECTED', reason: 'INCORRECT_CATEGORY' },
       new Date(now),
     );
-    const rejected = await eventually(
+    const rejected = await until(
       () => templatesOf(integration.id),
       (r) => r.body.items[0]?.status === 'REJECTED',
     );
@@ -327,7 +298,7 @@ describe('WhatsApp templates (real PostgreSQL, broker and meta-sim over HTTP)', 
       },
       new Date(now + 1_000),
     );
-    const quality = await eventually(
+    const quality = await until(
       () => templatesOf(integration.id),
       (r) => r.body.items[0]?.qualityScore === 'YELLOW',
     );
@@ -345,7 +316,7 @@ describe('WhatsApp templates (real PostgreSQL, broker and meta-sim over HTTP)', 
       { ...base, field: 'message_template_status_update', event: 'APPROVED', reason: 'NONE' },
       new Date(now + 3_000),
     );
-    const approved = await eventually(
+    const approved = await until(
       () => templatesOf(integration.id),
       (r) => r.body.items[0]?.status === 'APPROVED',
     );
@@ -358,7 +329,7 @@ describe('WhatsApp templates (real PostgreSQL, broker and meta-sim over HTTP)', 
   });
 
   it('applies a status known only by name and language (as a failed send reports it)', async () => {
-    const { integration, wabaId } = await whatsapp();
+    const { integration, wabaId } = await whatsAppIntegration(world);
     world.sim.templates.add(wabaId, { name: 'order_update', language: 'en_US' });
     world.sim.templates.add(wabaId, { name: 'order_update', language: 'es' });
     await world.call('POST', `/admin/integrations/${integration.id}/templates/sync`);
@@ -379,7 +350,7 @@ describe('WhatsApp templates (real PostgreSQL, broker and meta-sim over HTTP)', 
   });
 
   it('syncs the WABA when an event names a template the gateway does not hold yet', async () => {
-    const { integration, wabaId } = await whatsapp();
+    const { integration, wabaId } = await whatsAppIntegration(world);
     const atMeta = world.sim.templates.add(wabaId, {
       name: 'made_in_manager',
       language: 'en_US',
@@ -398,7 +369,7 @@ describe('WhatsApp templates (real PostgreSQL, broker and meta-sim over HTTP)', 
       },
       new Date(),
     );
-    const res = await eventually(
+    const res = await until(
       () => templatesOf(integration.id),
       (r) => r.body.items[0]?.qualityScore === 'RED',
     );
@@ -415,7 +386,7 @@ describe('WhatsApp templates (real PostgreSQL, broker and meta-sim over HTTP)', 
   it('picks up templates added at Meta on the periodic sync, logging a failed pass without stopping', async () => {
     const periodic = await startGatewayWorld(db.pool, { templateSyncIntervalMs: 300 });
     try {
-      const { integration, wabaId } = await whatsapp(periodic.sim);
+      const { integration, wabaId } = await whatsAppIntegration(world, periodic.sim);
       // Meta fails the first listings of this WABA; the sync keeps its schedule.
       periodic.sim.faults.add({
         match: { method: 'GET', pathPattern: `/*/${wabaId}/message_templates` },
@@ -423,7 +394,7 @@ describe('WhatsApp templates (real PostgreSQL, broker and meta-sim over HTTP)', 
         times: 2,
       });
       periodic.sim.templates.add(wabaId, { name: 'added_at_meta', language: 'en_US' });
-      const res = await eventually(
+      const res = await until(
         () => periodic.call('GET', `/admin/integrations/${integration.id}/templates`),
         (r) => r.body.items.length > 0,
       );

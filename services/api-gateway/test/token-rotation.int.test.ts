@@ -11,9 +11,8 @@ import {
   commandProducer,
   settingsFor,
   stopSender,
-  until,
 } from '../../message-sender/test/harness.ts';
-import { encryptionKeys, type GatewayWorld, gatewaySettings, startGatewayWorld } from './harness.ts';
+import { encryptionKeys, type GatewayWorld, gatewaySettings, startGatewayWorld, until } from './harness.ts';
 
 /** The next key; the harness's gateway encrypts under k1. */
 const k2 = { id: 'k2', key: randomBytes(32) };

@@ -1,8 +1,8 @@
-import type { GraphClient } from '@omnistream/graph';
+import { type GraphClient, GraphError } from '@omnistream/graph';
 import type { IntegrationsRepository } from '@omnistream/integrations';
 import type { Logger } from '@omnistream/logger';
 import { AppError } from '@omnistream/service-kit';
-import { graphFailure } from '../fbe/graph-failure.ts';
+import { graphFailure, metaDetails } from '../graph-failure.ts';
 import type {
   ContactIdentitiesRepository,
   IdentityLink,
@@ -42,8 +42,8 @@ export function createIdentityLinking(deps: IdentityLinkingDeps): IdentityLinkin
   const now = deps.now ?? (() => new Date());
 
   function failure(err: unknown): unknown {
-    if (isIdMatchingUnderReview(err)) {
-      const meta = metaErrorOf(err) as Error;
+    const meta = metaErrorOf(err);
+    if (meta instanceof GraphError && isIdMatchingUnderReview(err)) {
       return new AppError(
         'GW_CONFLICT',
         `Meta is reviewing this app's use of ID matching and answers ${meta.message} until the review ` +
@@ -53,11 +53,15 @@ export function createIdentityLinking(deps: IdentityLinkingDeps): IdentityLinkin
           status: 409,
           retryable: true,
           cause: err,
-          details: { reason: 'id_matching_under_review', reviewHours: ID_MATCHING_REVIEW_HOURS },
+          details: {
+            reason: 'id_matching_under_review',
+            reviewHours: ID_MATCHING_REVIEW_HOURS,
+            meta: metaDetails(meta),
+          },
         },
       );
     }
-    return graphFailure(metaErrorOf(err), 'match ids across the business');
+    return graphFailure(meta, 'match ids across the business');
   }
 
   return {

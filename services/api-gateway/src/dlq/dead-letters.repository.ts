@@ -1,21 +1,11 @@
 import type { Pool } from '@omnistream/db';
 import type { NewDeadLetter } from './dead-letter-row.ts';
 
-export interface DeadLetter {
+/** A stored dead letter: the mirrored row, with the record parsed back and its replay history. */
+export interface DeadLetter extends Omit<NewDeadLetter, 'recordJson'> {
   id: number;
-  topic: string;
-  partition: number;
-  offset: string;
-  commandId: string | null;
-  integrationId: string | null;
-  channel: string | null;
-  reason: string;
-  errorCode: string | null;
-  errorMessage: string | null;
-  attempts: number;
   /** The DLQ record as consumed: the command, every attempt's error, attempts, time. */
   record: unknown;
-  deadLetteredAt: Date;
   receivedAt: Date;
   replayedAt: Date | null;
   replayCount: number;

@@ -1,12 +1,6 @@
-import {
-  type ConsumedMessage,
-  type ConsumerRunner,
-  type DeadLetterSink,
-  type FailurePolicy,
-  runConsumer,
-} from '@omnistream/kafka';
+import type { ConsumedMessage, DeadLetterSink, FailurePolicy, RunConsumerOptions } from '@omnistream/kafka';
 import type { Logger } from '@omnistream/logger';
-import type { Kafka } from 'kafkajs';
+import { type BackgroundConsumer, runBackgroundConsumer } from '../background-consumers.ts';
 import { fallbackRow, MIRROR_ERROR_CODES, type NewDeadLetter, toDeadLetterRow } from './dead-letter-row.ts';
 import type { DeadLettersRepository } from './dead-letters.repository.ts';
 
@@ -69,25 +63,19 @@ export function createDlqMirrorHandler(deps: {
   };
 }
 
-export interface DlqMirror extends ConsumerRunner {
-  /** kafkajs gave up on the consumer for good: the service should be restarted. */
-  readonly crashed: boolean;
-}
-
 /**
  * Mirrors the outbound DLQ topic into dead_letters so admins can filter and replay. Idempotent by
  * (topic, partition, offset); offsets are committed only once a record is stored.
  */
-export async function startDlqMirror(deps: {
-  kafka: Kafka;
+export function startDlqMirror(deps: {
+  kafka: RunConsumerOptions['kafka'];
   logger: Logger;
   groupId: string;
   topic: string;
   repository: Pick<DeadLettersRepository, 'insert'>;
-}): Promise<DlqMirror> {
+}): Promise<BackgroundConsumer> {
   const logger = deps.logger.child({ component: 'dlq-mirror' });
-  let crashed = false;
-  const runner = await runConsumer({
+  return runBackgroundConsumer({
     kafka: deps.kafka,
     logger,
     groupId: deps.groupId,
@@ -96,17 +84,5 @@ export async function startDlqMirror(deps: {
     policy: mirrorRetryPolicy,
     deadLetter: noDeadLetters,
     maxWaitTimeMs: 500,
-    onCrash: () => {
-      crashed = true;
-    },
   });
-  return {
-    stop: () => runner.stop(),
-    get running() {
-      return runner.running;
-    },
-    get crashed() {
-      return crashed;
-    },
-  };
 }

@@ -62,6 +62,12 @@ export function createFbeInstallationsRepository(deps: {
     return byId;
   }
 
+  /** One installation row with its features. */
+  async function withFeatures(client: Pool | PoolClient, row: InstallationRow): Promise<FbeInstallation> {
+    const id = row.external_business_id;
+    return toInstallation(row, (await featuresOf(client, [id])).get(id) ?? []);
+  }
+
   async function load(client: Pool | PoolClient, id: string): Promise<InstallationRow | null> {
     const { rows } = await client.query<InstallationRow>(
       'SELECT * FROM fbe_installations WHERE external_business_id = $1',
@@ -217,18 +223,16 @@ export function createFbeInstallationsRepository(deps: {
             planUninstalledFeatures(change.state?.installedFeatures ?? [], previous),
           );
         }
-        const row = (await load(client, id)) as InstallationRow;
-        return { outcome, installation: toInstallation(row, (await featuresOf(client, [id])).get(id) ?? []) };
+        return {
+          outcome,
+          installation: await withFeatures(client, (await load(client, id)) as InstallationRow),
+        };
       });
     },
 
     async get(externalBusinessId) {
       const row = await load(pool, externalBusinessId);
-      if (!row) return null;
-      return toInstallation(
-        row,
-        (await featuresOf(pool, [externalBusinessId])).get(externalBusinessId) ?? [],
-      );
+      return row ? withFeatures(pool, row) : null;
     },
 
     async list({ limit, cursor, status }) {
@@ -259,10 +263,7 @@ export function createFbeInstallationsRepository(deps: {
       const decrypt = (ciphertext: string | null, keyId: string | null) =>
         ciphertext === null || keyId === null ? null : cipher.decrypt({ ciphertext, keyId });
       return {
-        installation: toInstallation(
-          row,
-          (await featuresOf(pool, [externalBusinessId])).get(externalBusinessId) ?? [],
-        ),
+        installation: await withFeatures(pool, row),
         install: decrypt(row.token_ciphertext, row.token_key_id),
         systemUser: decrypt(row.system_user_token_ciphertext, row.system_user_token_key_id),
       };
@@ -291,11 +292,7 @@ export function createFbeInstallationsRepository(deps: {
         ],
       );
       const row = rows[0];
-      if (!row) return null;
-      return toInstallation(
-        row,
-        (await featuresOf(pool, [externalBusinessId])).get(externalBusinessId) ?? [],
-      );
+      return row ? withFeatures(pool, row) : null;
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { FbeInstall, GraphClient } from '@omnistream/graph';
 import type { Logger } from '@omnistream/logger';
 import { AppError } from '@omnistream/service-kit';
+import { type GraphFailureOptions, graphFailure } from '../graph-failure.ts';
 import type { InstalledFeatureInput } from './fbe-features.ts';
 import type {
   ApplyOutcome,
@@ -9,7 +10,6 @@ import type {
   FbeInstallState,
 } from './fbe-installation.ts';
 import type { FbeInstallationsRepository } from './fbe-installations.repository.ts';
-import { graphFailure } from './graph-failure.ts';
 
 /** seed 001: "usa el permiso manage_business_extension" (ads_management / catalog_management as needed). */
 export const DEFAULT_SYSTEM_USER_SCOPES = ['manage_business_extension'] as const;
@@ -53,6 +53,8 @@ export interface FbeService {
 const notFound = () =>
   new AppError('GW_NOT_FOUND', 'no FBE installation with this external business id', { status: 404 });
 const conflict = (message: string) => new AppError('GW_CONFLICT', message, { status: 409 });
+/** FBE calls use the business's tokens (system-user, install or app token), not an integration's. */
+const FBE_TOKEN: GraphFailureOptions = { token: "the business's token" };
 
 /** Meta's install (fbe_installs) in the shape the webhook handler stores. */
 function stateOf(install: FbeInstall): FbeInstallState {
@@ -186,7 +188,7 @@ export function createFbeService(deps: FbeServiceDeps): FbeService {
           externalBusinessId,
         })
         .catch((err: unknown) => {
-          throw graphFailure(err, 'obtain a system-user token');
+          throw graphFailure(err, 'obtain a system-user token', FBE_TOKEN);
         });
       const details = await tokenDetails(accessToken, scopes);
       const stored = await installations.storeSystemUserToken(externalBusinessId, {
@@ -211,7 +213,7 @@ export function createFbeService(deps: FbeServiceDeps): FbeService {
       const before = await installations.get(externalBusinessId);
       if (!before) throw notFound();
       const found = await graph.listFbeInstalls({ token, externalBusinessId }).catch((err: unknown) => {
-        throw graphFailure(err, 'list the FBE installs');
+        throw graphFailure(err, 'list the FBE installs', FBE_TOKEN);
       });
       const install = pickInstall(found, before.businessManagerId);
       const { outcome, installation } = await installations.apply({
@@ -233,7 +235,7 @@ export function createFbeService(deps: FbeServiceDeps): FbeService {
     async features(externalBusinessId) {
       const token = await readToken(externalBusinessId);
       const answer = await graph.getFbeConfig({ token, externalBusinessId }).catch((err: unknown) => {
-        throw graphFailure(err, 'read the FBE feature configuration');
+        throw graphFailure(err, 'read the FBE feature configuration', FBE_TOKEN);
       });
       return configurationOf(answer);
     },
@@ -241,10 +243,10 @@ export function createFbeService(deps: FbeServiceDeps): FbeService {
     async updateFeatures(externalBusinessId, businessConfig) {
       const token = await readToken(externalBusinessId);
       await graph.updateFbeConfig({ token, externalBusinessId, businessConfig }).catch((err: unknown) => {
-        throw graphFailure(err, 'update the FBE feature configuration');
+        throw graphFailure(err, 'update the FBE feature configuration', FBE_TOKEN);
       });
       const answer = await graph.getFbeConfig({ token, externalBusinessId }).catch((err: unknown) => {
-        throw graphFailure(err, 'read the FBE feature configuration');
+        throw graphFailure(err, 'read the FBE feature configuration', FBE_TOKEN);
       });
       return configurationOf(answer);
     },

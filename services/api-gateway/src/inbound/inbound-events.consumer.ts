@@ -1,15 +1,14 @@
 import { type InboundEventKind, type InboundEventOf, parseInboundEvent } from '@omnistream/events';
 import {
   type ConsumedMessage,
-  type ConsumerRunner,
   createRetryPolicy,
   type DeadLetterSink,
   type FailurePolicy,
   type MessageHandler,
   type RunConsumerOptions,
-  runConsumer,
 } from '@omnistream/kafka';
 import type { Logger } from '@omnistream/logger';
+import { type BackgroundConsumer, runBackgroundConsumer } from '../background-consumers.ts';
 
 /** One handler per event kind the gateway acts on; a kind without one is skipped. */
 export type InboundEventHandlers = {
@@ -111,16 +110,17 @@ export interface InboundEventsConsumerOptions {
   handlers: InboundEventHandlers;
   /** Default: retry with backoff, give up (log and skip) after 8 attempts or a non-retryable error. */
   policy?: FailurePolicy;
-  onCrash?: (error: Error) => void;
 }
 
 /**
  * Consumes the normalized inbound topic in the gateway's own group and dispatches each event by
  * kind. Handlers must be idempotent: delivery is at least once (events carry a stable eventId).
  */
-export function startInboundEventsConsumer(options: InboundEventsConsumerOptions): Promise<ConsumerRunner> {
+export function startInboundEventsConsumer(
+  options: InboundEventsConsumerOptions,
+): Promise<BackgroundConsumer> {
   const logger = options.logger.child({ component: 'inbound-events' });
-  return runConsumer({
+  return runBackgroundConsumer({
     kafka: options.kafka,
     logger,
     groupId: options.groupId,
@@ -128,6 +128,5 @@ export function startInboundEventsConsumer(options: InboundEventsConsumerOptions
     handler: createInboundEventDispatcher({ handlers: options.handlers, logger }),
     policy: options.policy ?? DEFAULT_POLICY,
     deadLetter: logDeadLetters(logger),
-    ...(options.onCrash ? { onCrash: options.onCrash } : {}),
   });
 }

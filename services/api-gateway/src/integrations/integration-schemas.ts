@@ -1,5 +1,6 @@
 import type { Channel, Integration, NewIntegration, TokenType } from '@omnistream/integrations';
 import { z } from 'zod';
+import { toIso } from '../iso-date.ts';
 
 /** Phone number, WABA, Business Manager, Page and Instagram account ids are all numeric at Meta. */
 const MetaId = z
@@ -162,8 +163,6 @@ export const CheckedIntegrationView = IntegrationView.extend({
     ),
 });
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
-
 /** What admins see of an integration: never the token, nor which key encrypts it. */
 export function integrationView(i: Integration): IntegrationView {
   const e = i.connectionError;
@@ -186,12 +185,12 @@ export function integrationView(i: Integration): IntegrationView {
           ...(e.subcode === undefined ? {} : { subcode: e.subcode }),
         }
       : null,
-    verifiedAt: iso(i.verifiedAt),
+    verifiedAt: toIso(i.verifiedAt),
     tokenLast4: i.tokenLast4,
     tokenType: i.tokenType,
-    tokenExpiresAt: iso(i.tokenExpiresAt),
-    rotatedAt: iso(i.rotatedAt),
-    createdAt: i.createdAt.toISOString(),
-    updatedAt: i.updatedAt.toISOString(),
+    tokenExpiresAt: toIso(i.tokenExpiresAt),
+    rotatedAt: toIso(i.rotatedAt),
+    createdAt: toIso(i.createdAt),
+    updatedAt: toIso(i.updatedAt),
   };
 }

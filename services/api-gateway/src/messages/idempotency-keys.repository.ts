@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient } from '@omnistream/db';
+import { type Pool, withTransaction } from '@omnistream/db';
 
 /** What an Idempotency-Key stands for while it lives. */
 export interface IdempotencyRecord {
@@ -103,10 +103,8 @@ export function createIdempotencyKeysRepository(deps: {
       );
     },
 
-    async withLock(scope, key, fn) {
-      const client: PoolClient = await pool.connect();
-      try {
-        await client.query('BEGIN');
+    withLock(scope, key, fn) {
+      return withTransaction(pool, async (client) => {
         await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${lockTimeoutMs}ms`]);
         let rows: Row[];
         try {
@@ -120,20 +118,13 @@ export function createIdempotencyKeysRepository(deps: {
           }
           throw err;
         }
-        const result = await fn(rows[0] ? toRecord(rows[0]) : null, async () => {
+        return fn(rows[0] ? toRecord(rows[0]) : null, async () => {
           await client.query(
             'UPDATE idempotency_keys SET published_at = now() WHERE scope = $1 AND key = $2',
             [scope, key],
           );
         });
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async purgeExpired(batch = 10_000) {

@@ -51,23 +51,23 @@ export function createInstagramLogin(deps: {
     },
     async complete({ code, redirectUri, adminKeyId }) {
       const appId = settings.instagramAppId ?? '';
-      const short = await metaStep('the authorization code', () =>
+      const short = await metaStep('exchange the authorization code', () =>
         graph.exchangeInstagramCode({ appId, redirectUri, code }),
       );
       // An empty list means Meta did not say; only a list without our scope is a refusal.
       const missing = INSTAGRAM_SCOPES.filter((s) => !short.permissions.includes(s));
       if (short.permissions.length > 0 && missing.length > 0) throw permissionNotGranted(missing);
-      const long = await metaStep('the long-lived token exchange', () =>
+      const long = await metaStep('exchange the token for a long-lived one', () =>
         graph.exchangeInstagramLongLived({ token: short.accessToken }),
       );
       // The code exchange's user_id is the app-scoped id; webhooks and sends use the professional
       // account id, which /me answers as `user_id` (Instagram Login docs, "Get user profile").
-      const me = await metaStep('the account lookup', () =>
+      const me = await metaStep('read the account', () =>
         graph.checkToken({ token: long.accessToken, host: 'instagram' }),
       );
-      if (!me.valid) throw metaRefused('the new token when reading the account', me.reason);
+      if (!me.valid) throw metaRefused('read the account with the new token', me.reason);
       // Without this subscription Meta sends no webhooks for the account (Instagram Login webhooks).
-      await metaStep('the webhook subscription', () =>
+      await metaStep("subscribe the account to the app's webhooks", () =>
         graph.subscribeInstagramApp({ token: long.accessToken, fields: INSTAGRAM_WEBHOOK_FIELDS }),
       );
       const tokenExpiresAt = new Date(

@@ -67,7 +67,7 @@ export function createMessengerLogin(deps: {
     },
     async complete({ code, redirectUri, adminKeyId }) {
       const appId = settings.metaAppId ?? '';
-      const short = await metaStep('the authorization code', () =>
+      const short = await metaStep('exchange the authorization code', () =>
         graph.exchangeFacebookCode({ appId, redirectUri, code }),
       );
       // A user token expires (about an hour); its long-lived form makes Page tokens that never
@@ -77,11 +77,11 @@ export function createMessengerLogin(deps: {
         short.expiresIn === undefined
           ? short.accessToken
           : (
-              await metaStep('the long-lived token exchange', () =>
+              await metaStep('exchange the token for a long-lived one', () =>
                 graph.exchangeLongLivedFacebookToken({ appId, token: short.accessToken }),
               )
             ).accessToken;
-      const pages = await metaStep('the list of Pages', () => graph.listPages({ token: userToken }));
+      const pages = await metaStep('list the Pages', () => graph.listPages({ token: userToken }));
 
       const byId = new Map<string, FacebookPage & { accessToken: string }>();
       const skipped: SkippedPage[] = [];
@@ -98,7 +98,7 @@ export function createMessengerLogin(deps: {
       // Pages subscribed before the failure stay subscribed at Meta, which is harmless: the
       // subscription is idempotent and the next attempt repeats it.
       for (const page of byId.values()) {
-        await metaStep(`to subscribe the Page "${page.name}" (${page.id}) to the app's webhooks`, () =>
+        await metaStep(`subscribe the Page "${page.name}" (${page.id}) to the app's webhooks`, () =>
           graph.subscribePageApp({
             pageId: page.id,
             token: page.accessToken,

@@ -1,6 +1,6 @@
-import { GraphError, GraphValidationError } from '@omnistream/graph';
 import { IntegrationConflictError } from '@omnistream/integrations';
 import { AppError } from '@omnistream/service-kit';
+import { graphFailure } from '../graph-failure.ts';
 import type { StateRefusal } from './oauth-states.repository.ts';
 
 /**
@@ -101,45 +101,31 @@ export function notConfigured(provider: string, missing: readonly string[]): App
 }
 
 /**
- * A failed step talking to Meta. Meta refusing what the callback brought (a bad, used or expired
- * code) is still Meta's answer, not a gateway fault: 502 with Meta's (token-scrubbed) message. A
- * value refused before it was sent (e.g. an oversized code) is the caller's: 400.
+ * A failed step talking to Meta, mapped like every Graph failure (graph-failure.ts) with the
+ * onboarding's `reason` and what to do next. A code Meta refuses (bad, used or expired) is the
+ * callback's content: 400. `step` completes "Meta refused to …".
  */
-export function metaStepFailed(step: string, err: unknown): unknown {
+function metaStepFailed(step: string, err: unknown): unknown {
   if (err instanceof AppError) return err;
-  if (err instanceof GraphValidationError) {
-    return failure(
-      'meta_error',
-      `The callback's parameters are not valid (${err.message}). ${AGAIN}`,
-      400,
-      err,
-    );
-  }
-  if (err instanceof GraphError) {
-    const code =
-      err.code === undefined ? '' : ` (Meta error ${err.code}${err.subcode ? `/${err.subcode}` : ''})`;
-    return failure(
-      'meta_error',
-      `Meta refused ${step}${code}: ${err.message}. Nothing was connected. ${AGAIN}`,
-      502,
-      err,
-    );
-  }
-  return err;
+  return graphFailure(err, step, {
+    token: 'the token this login produced',
+    outcome: `Nothing was connected. ${AGAIN}`,
+    details: { reason: 'meta_error' satisfies OnboardingFailure },
+  });
 }
 
-/** Runs one Meta step of a flow, turning its failure into the onboarding error for `what`. */
-export async function metaStep<T>(what: string, run: () => Promise<T>): Promise<T> {
+/** Runs one Meta step of a flow, turning its failure into the onboarding error for `step`. */
+export async function metaStep<T>(step: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    throw metaStepFailed(what, err);
+    throw metaStepFailed(step, err);
   }
 }
 
 /** Meta answered, but not what onboarding needs (e.g. the token it just issued is refused). */
 export function metaRefused(step: string, message: string): AppError {
-  return failure('meta_error', `Meta refused ${step}: ${message}. Nothing was connected. ${AGAIN}`, 502);
+  return failure('meta_error', `Meta refused to ${step}: ${message}. Nothing was connected. ${AGAIN}`, 502);
 }
 
 /** The final write met a connection of the same account made at the same moment. */

@@ -2,6 +2,7 @@ import { AppError } from '@omnistream/service-kit';
 import { z } from 'zod';
 import type { AdminApp } from '../admin-app.ts';
 import type { AdminKey, AdminKeysRepository } from '../admin-keys.repository.ts';
+import { toIso } from '../iso-date.ts';
 
 export interface AdminKeysRouteDeps {
   adminKeys: AdminKeysRepository;
@@ -20,9 +21,9 @@ const view = (k: AdminKey): z.infer<typeof AdminKeyView> => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,
-  createdAt: k.createdAt.toISOString(),
-  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-  revokedAt: k.revokedAt?.toISOString() ?? null,
+  createdAt: toIso(k.createdAt),
+  lastUsedAt: toIso(k.lastUsedAt),
+  revokedAt: toIso(k.revokedAt),
 });
 
 /** Admin API keys: list, create (the key is shown once), revoke. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { AdminApp } from '../admin-app.ts';
 import type { IdentityLinking } from '../contacts/identity-linking.service.ts';
+import { GRAPH_FAILURE_STATUSES } from '../graph-failure.ts';
+import { toIso } from '../iso-date.ts';
 
 export interface ContactsRouteDeps {
   identityLinking: IdentityLinking;
@@ -28,7 +30,8 @@ export function registerContactRoutes(app: AdminApp, deps: ContactsRouteDeps): v
           "One person's ids in every app and on every Page of the business (ids_for_apps / ids_for_pages); stored as contact identities",
         description:
           "Asks Meta with the integration's Page token and appsecret_proof and follows paging. While Meta reviews the " +
-          "app's first use of ID matching (about 48 h) the answer is 409 with code GW_CONFLICT.",
+          "app's first use of ID matching (about 48 h) the answer is 409 with code GW_CONFLICT. " +
+          GRAPH_FAILURE_STATUSES,
         params: z.object({
           id: z
             .string()
@@ -65,7 +68,7 @@ export function registerContactRoutes(app: AdminApp, deps: ContactsRouteDeps): v
         pages: linked.links
           .filter((l) => l.scope === 'page')
           .map((l) => ({ pageId: l.scopeId, pageName: l.scopeName, id: l.scopedId })),
-        refreshedAt: linked.refreshedAt.toISOString(),
+        refreshedAt: toIso(linked.refreshedAt),
       };
     },
   );

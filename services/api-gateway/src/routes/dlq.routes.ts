@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AdminApp } from '../admin-app.ts';
 import type { DeadLetter, DeadLettersRepository } from '../dlq/dead-letters.repository.ts';
 import { type DlqReplayer, SKIP_REASONS } from '../dlq/dlq-replayer.ts';
+import { toIso } from '../iso-date.ts';
 
 export interface DlqRouteDeps {
   deadLetters: DeadLettersRepository;
@@ -42,9 +43,9 @@ const DeadLetterView = z.object({
 
 const view = (d: DeadLetter): z.infer<typeof DeadLetterView> => ({
   ...d,
-  deadLetteredAt: d.deadLetteredAt.toISOString(),
-  receivedAt: d.receivedAt.toISOString(),
-  replayedAt: d.replayedAt?.toISOString() ?? null,
+  deadLetteredAt: toIso(d.deadLetteredAt),
+  receivedAt: toIso(d.receivedAt),
+  replayedAt: toIso(d.replayedAt),
 });
 
 const ReplayBody = z

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { AdminApp } from '../admin-app.ts';
 import { DEFAULT_SYSTEM_USER_SCOPES, type FbeService } from '../fbe/fbe.service.ts';
 import type { FbeInstallation } from '../fbe/fbe-installation.ts';
+import { GRAPH_FAILURE_STATUSES } from '../graph-failure.ts';
+import { toIso } from '../iso-date.ts';
 
 export interface FbeRouteDeps {
   fbe: FbeService;
 }
-
-const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 const FeatureView = z.object({
   featureInstanceId: z.string(),
@@ -90,16 +90,16 @@ function view(i: FbeInstallation): InstallationViewT {
           last4: su.last4,
           type: su.type,
           scopes: su.scopes,
-          expiresAt: iso(su.expiresAt),
+          expiresAt: toIso(su.expiresAt),
           checked: su.checkedAt !== null,
-          obtainedAt: iso(su.obtainedAt),
+          obtainedAt: toIso(su.obtainedAt),
         }
       : null,
-    installedAt: iso(i.installedAt),
-    uninstalledAt: iso(i.uninstalledAt),
-    lastEventAt: i.lastEventAt.toISOString(),
-    reconciledAt: iso(i.reconciledAt),
-    updatedAt: i.updatedAt.toISOString(),
+    installedAt: toIso(i.installedAt),
+    uninstalledAt: toIso(i.uninstalledAt),
+    lastEventAt: toIso(i.lastEventAt),
+    reconciledAt: toIso(i.reconciledAt),
+    updatedAt: toIso(i.updatedAt),
   };
 }
 
@@ -164,6 +164,7 @@ export function registerFbeRoutes(app: AdminApp, deps: FbeRouteDeps): void {
         tags: ['fbe'],
         summary:
           "Exchange the install's token for the business's system-user token (stored encrypted; only its last 4 characters are shown)",
+        description: GRAPH_FAILURE_STATUSES,
         params: Params,
         body: z
           .strictObject({
@@ -216,6 +217,7 @@ export function registerFbeRoutes(app: AdminApp, deps: FbeRouteDeps): void {
         tags: ['fbe'],
         summary:
           "Reconcile with Meta's fbe_installs: update the installation from Meta's answer; one Meta no longer lists becomes uninstalled",
+        description: GRAPH_FAILURE_STATUSES,
         params: Params,
         response: {
           200: z.object({
@@ -246,6 +248,7 @@ export function registerFbeRoutes(app: AdminApp, deps: FbeRouteDeps): void {
       schema: {
         tags: ['fbe'],
         summary: "The business's FBE feature configuration (GET /fbe_business)",
+        description: GRAPH_FAILURE_STATUSES,
         params: Params,
         response: { 200: Configuration },
       },
@@ -262,6 +265,7 @@ export function registerFbeRoutes(app: AdminApp, deps: FbeRouteDeps): void {
       schema: {
         tags: ['fbe'],
         summary: 'Update the FBE feature configuration (POST /fbe_business) and return it as Meta now has it',
+        description: GRAPH_FAILURE_STATUSES,
         params: Params,
         body: z.strictObject({ businessConfig: BusinessConfig }),
         response: { 200: Configuration },

@@ -10,6 +10,7 @@ import type { Redactor } from '@omnistream/logger';
 import { AppError } from '@omnistream/service-kit';
 import { z } from 'zod';
 import type { AdminApp } from '../admin-app.ts';
+import { graphFailure } from '../graph-failure.ts';
 import {
   CheckedIntegrationView,
   CreateIntegrationBody,
@@ -217,7 +218,8 @@ export function registerIntegrationRoutes(app: AdminApp, deps: IntegrationsRoute
         summary: 'Check the integration’s token with Meta now and record the result',
         description:
           '200 with `connectionStatus` `connected`, or `error` and Meta’s message in `connectionError`. ' +
-          '502 when Meta cannot be reached or throttles the check: the connection status is left as it was.',
+          '503 (with Retry-After when Meta gives one) when Meta throttles or is unavailable, 502 when it ' +
+          'cannot be reached, 504 when it does not answer in time: the connection status is then left as it was.',
         params: IntegrationIdParams,
         response: { 200: IntegrationView },
       },
@@ -227,17 +229,9 @@ export function registerIntegrationRoutes(app: AdminApp, deps: IntegrationsRoute
       if (!found) throw notFound();
       const result = await verifier.verify(found.integration, found.token, request.log);
       if (!result.checked) {
-        const wait = result.retryAfterMs === undefined ? undefined : Math.ceil(result.retryAfterMs / 1000);
-        throw new AppError(
-          'GW_UPSTREAM',
-          `Meta could not check the token now (${result.reason}); the integration stays ${result.integration.connectionStatus}, try again later`,
-          {
-            status: 502,
-            retryable: true,
-            cause: result.cause,
-            ...(wait === undefined ? {} : { headers: { 'retry-after': String(wait) } }),
-          },
-        );
+        throw graphFailure(result.cause, 'check the token', {
+          outcome: `The integration stays ${result.integration.connectionStatus}; try again later.`,
+        });
       }
       return integrationView(result.integration);
     },

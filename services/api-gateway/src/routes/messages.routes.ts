@@ -2,6 +2,7 @@ import type { OutboundMessage } from '@omnistream/outbound';
 import { AppError } from '@omnistream/service-kit';
 import { z } from 'zod';
 import type { AdminApp } from '../admin-app.ts';
+import { toIso } from '../iso-date.ts';
 import type { MessageService } from '../messages/message-service.ts';
 import { IDEMPOTENCY_KEY, SendMessageBodySchema } from '../messages/send-request.ts';
 
@@ -60,12 +61,12 @@ const view = (m: OutboundMessage): z.infer<typeof MessageView> => ({
   attempts: m.attempts,
   lastError: m.lastError,
   history: m.history,
-  createdAt: m.createdAt.toISOString(),
-  updatedAt: m.updatedAt.toISOString(),
-  sentAt: m.sentAt?.toISOString() ?? null,
-  deliveredAt: m.deliveredAt?.toISOString() ?? null,
-  readAt: m.readAt?.toISOString() ?? null,
-  failedAt: m.failedAt?.toISOString() ?? null,
+  createdAt: toIso(m.createdAt),
+  updatedAt: toIso(m.updatedAt),
+  sentAt: toIso(m.sentAt),
+  deliveredAt: toIso(m.deliveredAt),
+  readAt: toIso(m.readAt),
+  failedAt: toIso(m.failedAt),
 });
 
 /** Sending: a send command onto the outbound topic, and its status as the sender records it. */

@@ -1,3 +1,4 @@
+import { GraphError } from '@omnistream/graph';
 import { AppError, type ErrorBody } from '@omnistream/service-kit';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -5,6 +6,8 @@ import type { AdminApp } from '../admin-app.ts';
 import { registerAdminAuth } from '../admin-auth.ts';
 import type { AdminKeysRepository } from '../admin-keys.repository.ts';
 import type { AuthFailureLimiter } from '../auth-failure-limiter.ts';
+import { GRAPH_FAILURE_STATUSES } from '../graph-failure.ts';
+import { toIso } from '../iso-date.ts';
 import { preferredFormat, sendHtml } from '../oauth/callback-page.ts';
 import type { LoginFlow, OnboardingResult } from '../oauth/login-flow.ts';
 import type { OauthOnboarding } from '../oauth/oauth-onboarding.ts';
@@ -37,9 +40,26 @@ const CallbackQuery = z.object({
   error_description: z.string().max(2000).optional(),
 });
 
-const view = (r: OnboardingResult) => ({
+const OnboardingAnswer = z.object({
+  provider: z.enum(['instagram', 'messenger']),
+  connected: z.array(
+    z.object({
+      integrationId: z.uuid(),
+      channel: z.enum(['instagram', 'messenger']),
+      accountId: z.string().describe('Instagram professional account id or Page id'),
+      name: z.string().nullable(),
+      action: z.enum(['created', 'updated']).describe('updated: the account’s integration got the new token'),
+      tokenExpiresAt: z.iso.datetime().nullable(),
+    }),
+  ),
+  skipped: z
+    .array(z.object({ id: z.string(), name: z.string(), reason: z.string() }))
+    .describe('Pages the login granted that cannot be messaged from, and why'),
+});
+
+const view = (r: OnboardingResult): z.infer<typeof OnboardingAnswer> => ({
   provider: r.provider,
-  connected: r.connected.map((c) => ({ ...c, tokenExpiresAt: c.tokenExpiresAt?.toISOString() ?? null })),
+  connected: r.connected.map((c) => ({ ...c, tokenExpiresAt: toIso(c.tokenExpiresAt) })),
   skipped: r.skipped,
 });
 
@@ -83,7 +103,7 @@ export function registerOauthRoutes(app: AdminApp, deps: OauthRouteDeps): void {
           request.log.info({ provider, adminKeyId: adminKey.id }, 'OAuth authorization started');
           void reply.header('cache-control', 'no-store');
           if (preferredFormat(request.headers.accept, 'html') === 'json') {
-            return { provider, authorizeUrl, redirectUri, expiresAt: started.expiresAt.toISOString() };
+            return { provider, authorizeUrl, redirectUri, expiresAt: toIso(started.expiresAt) };
           }
           return reply.redirect(authorizeUrl, 302);
         },
@@ -106,9 +126,10 @@ export function registerOauthRoutes(app: AdminApp, deps: OauthRouteDeps): void {
               'Checks the single-use state, exchanges the code and connects the accounts. HTML for ' +
               'browsers, JSON (`{provider, connected[], skipped[]}` or `{error:{code, reason, message}}`) ' +
               'otherwise. 400: bad, used, expired or foreign state, or access not granted; 403: the ' +
-              'admin key that started it was revoked; 502: Meta refused a step. Nothing is stored ' +
-              'unless every step succeeded.',
+              'admin key that started it was revoked. Nothing is stored unless every step succeeded. ' +
+              GRAPH_FAILURE_STATUSES,
             querystring: CallbackQuery,
+            response: { 200: OnboardingAnswer },
           },
         },
         async (request, reply) => {
@@ -170,7 +191,8 @@ function sendFailure(flow: LoginFlow, err: FastifyError, request: FastifyRequest
   } else {
     failure = new AppError('GW_INTERNAL', `internal error (id ${request.id})`, { status: 500, cause: err });
   }
-  if (failure.status >= 500 && failure.code !== 'GW_UPSTREAM')
+  // Meta failing is logged as a warning like a refusal: only the gateway's own faults are errors.
+  if (failure.status >= 500 && !(failure.cause instanceof GraphError))
     request.log.error({ err }, 'OAuth callback failed');
   else request.log.warn({ code: failure.code, status: failure.status, ...failure.details }, failure.message);
   const body: ErrorBody = {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { AdminApp } from '../admin-app.ts';
+import { GRAPH_FAILURE_STATUSES } from '../graph-failure.ts';
+import { toIso } from '../iso-date.ts';
 import type { WhatsAppTemplate } from '../templates/template.ts';
 import type { TemplatesService } from '../templates/templates.service.ts';
 
@@ -49,9 +51,9 @@ const view = (t: WhatsAppTemplate): z.infer<typeof TemplateView> => ({
   lastStatusEvent: t.lastStatusEvent,
   parameterFormat: t.parameterFormat,
   components: t.components,
-  syncedAt: t.syncedAt?.toISOString() ?? null,
-  createdAt: t.createdAt.toISOString(),
-  updatedAt: t.updatedAt.toISOString(),
+  syncedAt: toIso(t.syncedAt),
+  createdAt: toIso(t.createdAt),
+  updatedAt: toIso(t.updatedAt),
 });
 
 const ListQuery = z.object({
@@ -140,9 +142,8 @@ export function registerTemplateRoutes(app: AdminApp, deps: TemplatesRouteDeps):
         summary: 'Create a template at Meta and store it with the id and status Meta answers',
         description:
           'Meta reviews new templates: the status is usually PENDING, and a webhook moves it to ' +
-          "APPROVED or REJECTED. Meta's refusals keep Meta's words: 409 when the name already exists " +
-          "in that language, 400 for content Meta rejects, 502 when Meta refuses the integration's token, " +
-          '503 when Meta is unavailable.',
+          'APPROVED or REJECTED. 409 when the name already exists in that language. ' +
+          GRAPH_FAILURE_STATUSES,
         params: Params,
         body: CreateBody,
         response: { 201: TemplateView },
@@ -168,7 +169,8 @@ export function registerTemplateRoutes(app: AdminApp, deps: TemplatesRouteDeps):
           'Reads every page of Meta’s listing and mirrors it: new templates are added, changed ones ' +
           'updated, and templates Meta no longer lists (deleted in WhatsApp Manager) are removed from ' +
           'the gateway’s copy. A template written by a create or a webhook while the listing was read ' +
-          'is left for the next sync.',
+          'is left for the next sync. ' +
+          GRAPH_FAILURE_STATUSES,
         params: Params,
         response: { 200: SyncReportView },
       },

@@ -1,9 +1,9 @@
-import type { GraphClient } from '@omnistream/graph';
+import { type GraphClient, GraphError } from '@omnistream/graph';
 import type { Integration, IntegrationsRepository } from '@omnistream/integrations';
 import type { Logger } from '@omnistream/logger';
 import { AppError } from '@omnistream/service-kit';
+import { graphConflict, graphFailure } from '../graph-failure.ts';
 import { integrationToken, type TokenSource } from './integration-token.ts';
-import { metaFailure } from './meta-failure.ts';
 import type { WhatsAppTemplate } from './template.ts';
 import type { SyncReport, TemplateSync } from './template-sync.ts';
 import {
@@ -21,6 +21,10 @@ export interface NewTemplate {
   parameterFormat?: 'POSITIONAL' | 'NAMED' | undefined;
   allowCategoryChange?: boolean | undefined;
 }
+
+// Meta answers an existing name + language with code 100, subcode 2388024 ("Content in this
+// language already exists"; packages/meta-sim fixtures).
+const TEMPLATE_EXISTS_SUBCODE = 2388024;
 
 export type TemplateFilter = Omit<ListTemplatesQuery, 'wabaId'>;
 
@@ -110,7 +114,11 @@ export function createTemplatesService(deps: {
           ...(t.allowCategoryChange === undefined ? {} : { allowCategoryChange: t.allowCategoryChange }),
         });
       } catch (err) {
-        throw metaFailure(err, `create template ${t.name} (${t.language})`);
+        const action = `create template ${t.name} (${t.language})`;
+        if (err instanceof GraphError && err.code === 100 && err.subcode === TEMPLATE_EXISTS_SUBCODE) {
+          throw graphConflict(err, action);
+        }
+        throw graphFailure(err, action);
       }
       deps.logger.info(
         {
@@ -142,7 +150,7 @@ export function createTemplatesService(deps: {
       try {
         return await deps.sync.syncWaba({ wabaId, integrationId, token });
       } catch (err) {
-        throw metaFailure(err, `list the templates of WABA ${wabaId}`);
+        throw graphFailure(err, `list the templates of WABA ${wabaId}`);
       }
     },
   };

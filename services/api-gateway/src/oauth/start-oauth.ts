@@ -1,0 +1,55 @@
+import type { Pool } from '@omnistream/db';
+import type { GraphClient } from '@omnistream/graph';
+import type { IntegrationsRepository, TokenCipher } from '@omnistream/integrations';
+import type { Logger } from '@omnistream/logger';
+import { createInstagramTokenRefresher } from './instagram-token-refresher.ts';
+import { createOauthOnboarding, type OauthOnboarding } from './oauth-onboarding.ts';
+import type { OauthSettings } from './oauth-settings.ts';
+
+export interface Oauth {
+  /** What the /oauth routes call. */
+  oauth: OauthOnboarding;
+  /** Stops the Instagram token refresh job (waits for a pass in progress). */
+  stop(): Promise<void>;
+}
+
+/**
+ * OAuth onboarding (Instagram Login, Facebook Login for Business) and the Instagram token refresh
+ * job, wired; the job's first pass runs at once.
+ */
+export function startOauth(deps: {
+  settings: OauthSettings;
+  refresh: { intervalMs: number; refreshWithinDays: number };
+  /** Which app secrets the Graph client has (the flows refuse to start without theirs). */
+  secrets: { metaAppSecret: boolean; instagramAppSecret: boolean };
+  pool: Pool;
+  cipher: TokenCipher;
+  integrations: IntegrationsRepository;
+  graph: GraphClient;
+  logger: Logger;
+  /** After tokens were connected or refreshed: the gateway's TokenProvider re-reads at once. */
+  reloadTokens: () => Promise<unknown>;
+}): Oauth {
+  const refresher = createInstagramTokenRefresher({
+    repository: deps.integrations,
+    graph: deps.graph,
+    pool: deps.pool,
+    logger: deps.logger,
+    intervalMs: deps.refresh.intervalMs,
+    refreshWithinMs: deps.refresh.refreshWithinDays * 86_400_000,
+    onRotated: deps.reloadTokens,
+  });
+  refresher.start();
+  return {
+    oauth: createOauthOnboarding({
+      settings: deps.settings,
+      pool: deps.pool,
+      cipher: deps.cipher,
+      graph: deps.graph,
+      logger: deps.logger,
+      secrets: deps.secrets,
+      onConnected: deps.reloadTokens,
+    }),
+    stop: () => refresher.stop(),
+  };
+}
