@@ -74,7 +74,8 @@ describe('api-gateway process (pnpm start:api-gateway): start-up, SIGTERM during
       await new Promise((r) => setTimeout(r, 200));
     }
 
-    const send = (i: number) =>
+    type Answer = { status: number; body: { commandId?: string }; error?: string };
+    const send = (i: number): Promise<Answer> =>
       fetch(`${base}/admin/messages`, {
         method: 'POST',
         headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },

@@ -190,6 +190,7 @@ describe('OAuth onboarding (real PostgreSQL, broker and meta-sim over HTTP)', ()
         'messages',
         'messaging_postbacks',
         'messaging_seen',
+        'message_reactions',
       ]);
 
       const id = integration?.id ?? '';

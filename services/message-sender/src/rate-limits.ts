@@ -1,3 +1,4 @@
+import { DepartureWindow } from './departure-window.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 export interface RateLimitSettings {
@@ -16,6 +17,14 @@ export interface RateLimitSettings {
 }
 
 const ACCOUNT_RATE_MARGIN = 0.985;
+/**
+ * The departure window's own margin, wider than the bucket's: a call recorded as departed can still
+ * reach Meta a few milliseconds late when the process is descheduled on a busy machine, and three
+ * such calls bunched into one second must still fit. At 80/s: at most 77 departures in any second.
+ */
+const DEPARTURE_WINDOW_MARGIN = 0.97;
+/** Above this rate per account the departure window is skipped (limits lifted, e.g. in bench:send). */
+const MAX_WINDOWED_RATE = 10_000;
 
 export const defaultRateLimits: RateLimitSettings = {
   whatsappPerNumberPerSecond: 80,
@@ -41,7 +50,7 @@ export interface RateKey {
 export class RateLimits {
   readonly #settings: RateLimitSettings;
   readonly #now: () => number;
-  readonly #accounts = new Map<string, TokenBucket>();
+  readonly #accounts = new Map<string, { bucket: TokenBucket; window: DepartureWindow | null }>();
   readonly #pairs = new Map<string, { bucket: TokenBucket; lastUsed: number }>();
 
   constructor(settings: RateLimitSettings, now: () => number = Date.now) {
@@ -49,10 +58,10 @@ export class RateLimits {
     this.#now = now;
   }
 
-  #accountBucket(key: RateKey): TokenBucket {
+  #account(key: RateKey): { bucket: TokenBucket; window: DepartureWindow | null } {
     const id = `${key.channel}:${key.accountId}`;
-    let bucket = this.#accounts.get(id);
-    if (!bucket) {
+    let account = this.#accounts.get(id);
+    if (!account) {
       const s = this.#settings;
       const rate =
         s.perIntegrationPerSecond?.[key.integrationId] ??
@@ -63,11 +72,16 @@ export class RateLimits {
             : s.instagramPerAccountPerSecond);
       // No burst, and 1.5 % under the limit: Meta counts messages in any one-second window, so
       // evenly spaced sends at exactly the rate can still put rate + 1 into some window (and a
-      // burst certainly does). At 80/s this paces 78.8/s: at most 79 in any second.
-      bucket = new TokenBucket({ ratePerSecond: rate * ACCOUNT_RATE_MARGIN, burst: 1, now: this.#now });
-      this.#accounts.set(id, bucket);
+      // burst certainly does). At 80/s this paces 78.8/s, and the departure window holds any one
+      // second to 77 however late timers fire.
+      const paced = rate * ACCOUNT_RATE_MARGIN;
+      account = {
+        bucket: new TokenBucket({ ratePerSecond: paced, burst: 1, now: this.#now }),
+        window: paced <= MAX_WINDOWED_RATE ? new DepartureWindow(rate * DEPARTURE_WINDOW_MARGIN) : null,
+      };
+      this.#accounts.set(id, account);
     }
-    return bucket;
+    return account;
   }
 
   #pairBucket(key: RateKey): TokenBucket | null {
@@ -107,7 +121,20 @@ export class RateLimits {
 
   /** Books the sending account's slot; returns the milliseconds until it is due. */
   reserveAccount(key: RateKey): number {
-    return this.#accountBucket(key).reserve();
+    return this.#account(key).bucket.reserve();
+  }
+
+  /**
+   * Right before the call: milliseconds to wait so that the account's last second of actual
+   * departures stays within its limit; 0 means go now, and the departure is recorded.
+   */
+  departAccount(key: RateKey): number {
+    const window = this.#account(key).window;
+    if (!window) return 0;
+    const now = this.#now();
+    const wait = window.waitMs(now);
+    if (wait === 0) window.record(now);
+    return wait;
   }
 
   /** One pair-rate interval (6 s by default): how long a recipient backs off after a 131056. */
@@ -122,6 +149,6 @@ export class RateLimits {
 
   /** 130429 / 80007 / 613: the whole account is over its limit. */
   penalizeAccount(key: RateKey, ms: number): void {
-    this.#accountBucket(key).penalize(ms);
+    this.#account(key).bucket.penalize(ms);
   }
 }

@@ -217,6 +217,11 @@ export function createSendProcessor(deps: SendProcessorDeps) {
             // instants instead of bunching behind PostgreSQL round trips.
             await sleep(limits.reservePair(rateKey), signal);
             await sleep(limits.reserveAccount(rateKey), signal);
+            // Timers fire late when the event loop is busy and then release calls together: the
+            // departure window holds them back so no second carries more than the limit.
+            for (let wait = limits.departAccount(rateKey); wait > 0; wait = limits.departAccount(rateKey)) {
+              await sleep(wait, signal);
+            }
             const started = performance.now();
             try {
               const result = await graph.send(command, {

@@ -8,7 +8,12 @@ import { metaRefused, metaStep, permissionNotGranted, writeFailed } from './onbo
 /** Instagram API with Instagram Login: what reading and answering DMs needs (Business Login scopes). */
 export const INSTAGRAM_SCOPES = ['instagram_business_basic', 'instagram_business_manage_messages'] as const;
 /** The account's webhook fields (meta-platform.md, "Business setup facts"). */
-export const INSTAGRAM_WEBHOOK_FIELDS = ['messages', 'messaging_postbacks', 'messaging_seen'];
+export const INSTAGRAM_WEBHOOK_FIELDS = [
+  'messages',
+  'messaging_postbacks',
+  'messaging_seen',
+  'message_reactions',
+];
 /** Meta's long-lived Instagram tokens last 60 days; used only when Meta leaves out expires_in. */
 const LONG_LIVED_FALLBACK_MS = 60 * 86_400_000;
 
