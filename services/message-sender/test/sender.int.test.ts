@@ -289,7 +289,8 @@ describe('message-sender (real broker, PostgreSQL and meta-sim over HTTP)', () =
       { messagingType: 'RESPONSE' } as never,
     );
     await producer.send(c);
-    await until(() => dlqOf(c.commandId).length > 0, Boolean, 15_000);
+    // The DLQ record and the result are on two topics: either may be read first.
+    await until(() => dlqOf(c.commandId).length > 0 && resultOf(c.commandId).length > 0, Boolean, 15_000);
     expect(dlqOf(c.commandId)[0]).toMatchObject({ reason: 'needs_reauth_timeout' });
     expect(resultOf(c.commandId)[0]).toMatchObject({ outcome: 'failed', error: { code: 'GRAPH_190' } });
     expect((await world.repo.get(page))?.needsReauth).toBe(true);
