@@ -120,6 +120,11 @@ export interface OutboundMessagesRepository {
 
 const historyEntry = `jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('status', $2::text, 'at', $3::text, 'error', $4::jsonb)))`;
 
+/**
+ * The statements of the send path (claim, sending, sent/failed, get) are named, so each pooled
+ * connection parses and plans them once instead of on every command: at a few hundred commands
+ * per second the planning was a large part of PostgreSQL's CPU.
+ */
 export function createOutboundMessagesRepository(deps: { pool: Pool }): OutboundMessagesRepository {
   const { pool } = deps;
 
@@ -131,30 +136,34 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
     error?: OutboundError,
   ) {
     // Forward only here too: a late "sending" from a retried attempt never hides "sent".
-    await pool.query(
-      `UPDATE outbound_messages SET status = $2, ${sets}, updated_at = now(),
+    await pool.query({
+      name: `outbound_transition_${status}`,
+      text: `UPDATE outbound_messages SET status = $2, ${sets}, updated_at = now(),
          history = history || ${historyEntry}
        WHERE command_id = $1 AND outbound_status_rank(status) < outbound_status_rank($2)`,
-      [commandId, status, new Date().toISOString(), error ? JSON.stringify(error) : null, ...params],
-    );
+      values: [commandId, status, new Date().toISOString(), error ? JSON.stringify(error) : null, ...params],
+    });
   }
 
   async function get(commandId: string): Promise<OutboundMessage | null> {
-    const { rows } = await pool.query<Row>('SELECT * FROM outbound_messages WHERE command_id = $1', [
-      commandId,
-    ]);
+    const { rows } = await pool.query<Row>({
+      name: 'outbound_get',
+      text: 'SELECT * FROM outbound_messages WHERE command_id = $1',
+      values: [commandId],
+    });
     return rows[0] ? toMessage(rows[0]) : null;
   }
 
   return {
     async claim(input) {
-      const { rows } = await pool.query<Row>(
-        `WITH ins AS (
+      const { rows } = await pool.query<Row>({
+        name: 'outbound_claim',
+        text: `WITH ins AS (
            INSERT INTO outbound_messages (command_id, integration_id, channel, recipient, message_type, history)
            VALUES ($1, $2, $3, $4, $5, jsonb_build_array(jsonb_build_object('status', 'queued', 'at', $6::text)))
            ON CONFLICT (command_id) DO NOTHING RETURNING *)
          SELECT * FROM ins UNION ALL SELECT * FROM outbound_messages WHERE command_id = $1 LIMIT 1`,
-        [
+        values: [
           input.commandId,
           input.integrationId,
           input.channel,
@@ -162,18 +171,19 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
           input.messageType,
           new Date().toISOString(),
         ],
-      );
+      });
       return toMessage(rows[0] as Row);
     },
 
     async markSending(commandId, attempt) {
-      await pool.query(
-        `UPDATE outbound_messages SET status = 'sending', attempts = $2, updated_at = now(),
+      await pool.query({
+        name: 'outbound_mark_sending',
+        text: `UPDATE outbound_messages SET status = 'sending', attempts = $2, updated_at = now(),
            history = CASE WHEN status = 'sending' THEN history
                      ELSE history || jsonb_build_array(jsonb_build_object('status', 'sending', 'at', $3::text)) END
          WHERE command_id = $1 AND status IN ('queued', 'sending')`,
-        [commandId, attempt, new Date().toISOString()],
-      );
+        values: [commandId, attempt, new Date().toISOString()],
+      });
     },
 
     markSent: (commandId, input) =>
