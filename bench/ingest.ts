@@ -176,9 +176,7 @@ async function main(): Promise<void> {
       // Every later run would measure the spool, not Kafka: stop here rather than publish that.
       throw new Error(
         `the ingestor did not return to publishing to Kafka within 2 minutes after a run; see ${ingestorLog}` +
-          (broker.kind === 'mokapi'
-            ? ' (mokapi leaves large produce requests unanswered; see MOKAPI_SAFE_CONNECTIONS)'
-            : ''),
+          (broker.kind === 'mokapi' ? ' (see MOKAPI_NOTES: did mokapi stop answering?)' : ''),
         { cause: err },
       );
     }
