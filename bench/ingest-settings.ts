@@ -15,7 +15,7 @@ export const MOKAPI_NOTES = [
   'mokapi runs with its dashboard, event store and search index turned off. The search index (bleve) was most of its ' +
     'CPU: producing 10,000 records of 400 bytes in batches of 250 took 4.35 s of mokapi CPU with it and 0.62 s ' +
     'without, and with it mokapi never answered a produce request of about 190 KiB or more (without it, 1 MiB is ' +
-    'acknowledged in under 200 ms). Results before that change (commit fef2ebd) were bounded by it.',
+    'acknowledged in under 200 ms). Results measured before commit fef2ebd were bounded by it.',
   'mokapi acknowledges one produce request at a time per connection. The ingestor keeps one batch in flight ' +
     '(per-key order), so its Kafka throughput is bounded by that round trip as well as by the CPU the broker and the ' +
     'ingestor share on these two cores.',
