@@ -141,54 +141,48 @@ function scenarioSpecs(s: ReturnType<typeof settingsFrom>): ScenarioSpec[] {
 }
 
 /**
- * Findings from the full run of 2026-11-21 (sender at d83d3a0) and the experiments around it
+ * Findings from the full runs of 2026-11-21 (the last one after the mokapi search index was turned
+ * off, named prepared statements and the departure window) and the experiments around them
  * (BENCH_CHATS, BENCH_SENDER_ENV, BENCH_PACED_RATE), kept next to the figures.
  */
 const NOTES: string[] = [
-  'Scenario 1 is CPU-bound: the two cores are ~195 % busy and PostgreSQL and mokapi use more CPU per command than ' +
-    'the sender. PostgreSQL does three write transactions per command (`claim` INSERT … ON CONFLICT … RETURNING, ' +
-    '`markSending` UPDATE, `markSent` UPDATE, each its own commit); mokapi serves the fetch of the command and the ' +
-    'acks=all write of its result. All four processes together need about 2.9 ms of CPU per command, so two cores top ' +
-    'out near 700 commands/s; 1,500 msg/s would need about 4.3 cores of this mix, or a real Kafka broker and fewer ' +
-    'PostgreSQL round trips per command. Runs vary a lot (570–750 commands/s here, with under 6 % of the CPU going to ' +
-    'other work).',
-  'More concurrency does not help: single 10,000-command runs with MAX_CONCURRENT_CHATS 100 / 1,000 / 2,000 gave ' +
-    '664 / 778 / 855 commands/s. By Little’s law each command holds its conversation slot 0.15 s at 100 and 2.3 s at ' +
-    '2,000 (0.76 s at 500 in the runs above), while the Graph call itself takes ~19 ms (p50). The rest of that time is ' +
-    'spent waiting for the 10 pooled PostgreSQL connections and for the broker to acknowledge the result (a slot is ' +
-    'released only after `publishResult` is acknowledged, and the producer keeps one request of ≤ 500 records / ' +
-    '128 KiB in flight).',
-  'Half the sender’s profile samples are inside `writev` (12.9 s of 23.9 s, 11.9 s of it called from `pg` ' +
-    '`Query.submit`): on a saturated two-core machine the sender loses its core to the PostgreSQL backend it just woke ' +
-    'up. The kernel counted about 0.67 ms of CPU per command for the sender. Its own JavaScript has no hot spot: ' +
-    'kafkajs 5 %, undici 4 %, message-sender 4 %, pg + pg-protocol + pg-pool 7 %, graph client 2 %, zod 1 % of samples.',
-  'Sender memory: 137 MB RSS when idle (65 MB V8 heap), 380–410 MB under scenario 1. Lowering SENDER_MAX_BUFFERED ' +
+  'Scenario 1 is CPU-bound: about 175 % of the 200 % is busy, and the bench process and the kernel take most of the ' +
+    'rest. Per command: sender ~0.47 ms, PostgreSQL ~0.45 ms, broker ~0.14 ms, meta-sim ~0.1 ms, about 1.2 ms in all, ' +
+    'so two cores top out near 1,500 commands/s with nothing else running. PostgreSQL still does three write ' +
+    'transactions per command (`claim` INSERT … ON CONFLICT … RETURNING, `markSending` UPDATE, `markSent` UPDATE, each ' +
+    'its own commit). Runs vary (1,250–1,450 commands/s in this run).',
+  'What moved scenario 1 from 658 to 1,421 commands/s: (1) mokapi’s dashboard search index, which the test harness ' +
+    'now turns off, was most of the broker’s CPU (broker 63 % → 19 % at twice the rate); (2) the send path’s SQL ' +
+    'statements are named prepared statements, planned once per connection (PostgreSQL went from ~1.1 ms to ~0.45 ms of ' +
+    'CPU per command). A larger PostgreSQL pool (DATABASE_POOL_MAX=20) made no difference (1,373 vs 1,369 in single runs).',
+  'Still in the way of 1,500: the sender’s own CPU (~0.47 ms per command: kafkajs, undici, pg and writev in the ' +
+    'profile below; no single hot spot) and the third commit per command. Folding `markSending` into `claim` would ' +
+    'save one but would widen the crash window to commands still waiting for their rate slot.',
+  'Sender memory: 137 MB RSS when idle (65 MB V8 heap), 380–400 MB under scenario 1. Lowering SENDER_MAX_BUFFERED ' +
     '(now 1,000 by default, 5,000 before) does not change that much: 408 MB at 5,000, 328–389 MB at 500, 335 MB at 500 ' +
-    'with MAX_CONCURRENT_CHATS=100. With `--max-semi-space-size=4` the peak was 298 MB at the same throughput. With ' +
-    '`--max-old-space-size=128` it was 290 MB, but GC pushed the sender to 108 % CPU and throughput halved, so the live ' +
-    'heap under load is ~100–130 MB. The next step is a heap snapshot under load.',
-  'Scenario 2 with the current sender: 78.8 sends/s, which is the 1.5 % margin under 80 the account bucket now keeps; ' +
-    'the longest pause between accepted sends was 24–129 ms. It still drew 2 + 2 + 0 × 130429. Every run accepted ' +
-    'exactly 80 in its first second and 78–79 in each second after that, so the refusals almost certainly came at ' +
-    'start-up, when the event loop is busiest (run 1 also had its 129 ms pause then). The bucket books theoretical ' +
-    'instants, and timers that fire late release several calls together; those, plus the calls that leave on time, can ' +
-    'put 81 into one second at the simulator.',
-  'Before the pacing fixes (7b39e94, d83d3a0), the same scenario gave 28 sends/s with 131 × 130429 over three runs. ' +
-    'The simulator’s ledger showed 80/s for 7 s, then nothing for 19–23 s, then an irregular 0–80/s. Three defects ' +
-    'combined there. (1) The bucket allowed a burst of rate/10 on top of the rate. (2) The slot was booked before the ' +
-    '`markSending` round trip. (3) `TokenBucket.penalize` added each throttle’s retry delay to the previous ones. ' +
-    'Scenario 1 ran at 597 commands/s then, within the run-to-run spread above.',
-  'Scenario 3 is slow because of the retry schedule’s tail (500 ms doubling with jitter; up to 6 attempts here), not ' +
-    'because of load. With the current default SENDER_MAX_ATTEMPTS=10 nothing was dead-lettered. With the previous ' +
-    'default of 6, one command in 20,000 was: six faults in a row, P = 0.2⁶ ≈ 6.4·10⁻⁵ per command, about 1.3 expected. ' +
-    'There were no duplicates because the injected faults answer before the simulator accepts a send.',
-  'Graph latency buckets are coarse. A p99 of ~49 ms is interpolated at the top of the 25–50 ms bucket (~25 ms at ' +
-    '80/s: the top of the 10–25 ms bucket). The p50 of ~19 ms, 9 ms beyond the simulator’s 10 ms, is event-loop and ' +
+    'with MAX_CONCURRENT_CHATS=100 (measured before the changes above). With `--max-semi-space-size=4` the peak was ' +
+    '298 MB. With `--max-old-space-size=128` it was 290 MB, but GC pushed the sender to 108 % CPU and throughput halved, ' +
+    'so the live heap under load is ~100–130 MB. The next step is a heap snapshot under load.',
+  'Scenario 2: 77.0 sends/s and no 130429 in 3 runs. Before the departure window ' +
+    '(services/message-sender/src/departure-window.ts) the same scenario paced 78.8 sends/s and still drew 2 + 2 + 0 × ' +
+    '130429, all at start-up: the bucket books theoretical instants, and timers that fire late while the event loop is ' +
+    'busy released several calls together. The window lets a call leave only while at most 77 (97 % of 80) left in the ' +
+    'last 1000 ms of actual departures.',
+  'Before the earlier pacing fixes (7b39e94, d83d3a0), the same scenario gave 28 sends/s with 131 × 130429 over three ' +
+    'runs. Three defects combined there. (1) The bucket allowed a burst of rate/10 on top of the rate. (2) The slot was ' +
+    'booked before the `markSending` round trip. (3) `TokenBucket.penalize` added each throttle’s retry delay to the ' +
+    'previous ones.',
+  'Scenario 3 is slow because of the retry schedule’s tail (500 ms doubling with jitter, up to SENDER_MAX_ATTEMPTS=10), ' +
+    'not because of load. With the previous default of 6 attempts, one command in 20,000 was dead-lettered: six faults ' +
+    'in a row, P = 0.2⁶ ≈ 6.4·10⁻⁵ per command. There were no duplicates because the injected faults answer before the ' +
+    'simulator accepts a send.',
+  'Graph latency buckets are coarse. A p99 of ~47 ms is interpolated at the top of the 25–50 ms bucket (~25 ms at ' +
+    '80/s: the top of the 10–25 ms bucket). The p50 of ~18 ms, 8 ms beyond the simulator’s 10 ms, is event-loop and ' +
     'scheduling delay on two busy cores.',
   'RATE_WHATSAPP_PER_NUMBER=100000 is refused by the sender’s config (at most 10,000), so "limits lifted" uses 10,000. ' +
     'This is far above anything reached here.',
-  'mokapi 0.52 occasionally panics under load: the broker died in two earlier full runs. Each run now gets its own ' +
-    'broker, and a run whose broker dies is run once more on a new one. The run above needed no rerun.',
+  'mokapi 0.52 occasionally panics under load (the panics seen were in its search indexer, now off). Each run gets its ' +
+    'own broker, and a run whose broker dies is run once more on a new one.',
 ];
 
 const settings = settingsFrom(process.env);
