@@ -122,6 +122,17 @@ export const graphClientBlock = {
   GRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1_000).default(64),
 };
 
+/**
+ * For services that call the Graph API but do not verify webhooks (message-sender, api-gateway):
+ * the app secret is optional there (it adds appsecret_proof when set) and no verify token is read.
+ */
+export const graphCallerBlock = {
+  /** App Secret: when set, every Graph call carries appsecret_proof. */
+  META_APP_SECRET: secret.optional(),
+  /** Graph API base URL including the version; tests point it at meta-sim. */
+  META_API_URL: url.default('https://graph.facebook.com/v21.0'),
+};
+
 export const instagramBlock = {
   /** Instagram Login app id (OAuth onboarding). */
   INSTAGRAM_APP_ID: z.string().regex(/^\d+$/, 'must be a numeric app id').optional(),

@@ -3,6 +3,7 @@ export {
   apiGatewayBlock,
   apiGatewayHttpBlock,
   cryptoBlock,
+  graphCallerBlock,
   graphClientBlock,
   httpHostBlock,
   instagramBlock,
@@ -20,4 +21,5 @@ export {
   webhookIngestorHttpBlock,
 } from './blocks.ts';
 export { ConfigError, type ConfigIssue } from './errors.ts';
+export { graphClientSettings } from './graph-settings.ts';
 export { type Env, loadConfig, loadConfigOrExit, readEnv } from './load-config.ts';

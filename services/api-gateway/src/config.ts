@@ -2,6 +2,7 @@ import {
   apiGatewayBlock,
   apiGatewayHttpBlock,
   cryptoBlock,
+  graphCallerBlock,
   graphClientBlock,
   httpHostBlock,
   instagramBlock,
@@ -25,13 +26,7 @@ export const gatewayConfigSchema = z.object({
   ...kafkaBlock,
   ...topicsBlock,
   ...graphClientBlock,
-  // The gateway calls the Graph API (token checks, templates) with appsecret_proof when the secret
-  // is set; it does not verify webhooks, so the verify token is not required here.
-  META_APP_SECRET: z.string().min(1).optional(),
-  META_API_URL: z
-    .url({ protocol: /^https?$/ })
-    .transform((u) => u.replace(/\/+$/, ''))
-    .default('https://graph.facebook.com/v21.0'),
+  ...graphCallerBlock,
   ...instagramBlock,
   ...messengerBlock,
   // Instagram Login and Facebook Login for Business onboarding, and the Instagram token refresh job.

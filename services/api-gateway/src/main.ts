@@ -1,5 +1,5 @@
 // api-gateway start-up: config, real dependencies, HTTP, graceful shutdown.
-import { loadConfigOrExit } from '@omnistream/config';
+import { graphClientSettings, loadConfigOrExit } from '@omnistream/config';
 import { openServicePool } from '@omnistream/db';
 import { createLogger, createRedactor } from '@omnistream/logger';
 import { installGracefulShutdown } from '@omnistream/service-kit';
@@ -33,19 +33,7 @@ const starting = startGateway({
       outbound: config.KAFKA_TOPIC_OUTBOUND,
       dlq: config.KAFKA_TOPIC_OUTBOUND_DLQ,
     },
-    graph: {
-      graphUrl: config.META_API_URL,
-      instagramUrl: config.INSTAGRAM_API_URL,
-      appSecret: config.META_APP_SECRET,
-      instagramAppSecret: config.INSTAGRAM_APP_SECRET,
-      instagramOAuthUrl: config.INSTAGRAM_OAUTH_URL,
-      timeouts: {
-        connectMs: config.GRAPH_CONNECT_TIMEOUT_MS,
-        headersMs: config.GRAPH_HEADERS_TIMEOUT_MS,
-        bodyMs: config.GRAPH_BODY_TIMEOUT_MS,
-      },
-      connections: config.GRAPH_CONNECTIONS,
-    },
+    graph: { ...graphClientSettings(config), instagramOAuthUrl: config.INSTAGRAM_OAUTH_URL },
     encryptionKeys: config.TOKEN_ENCRYPTION_KEYS,
     integrationsPollIntervalMs: config.INTEGRATIONS_POLL_INTERVAL_MS,
     authFailuresPerMinute: config.ADMIN_AUTH_FAILURES_PER_MINUTE,

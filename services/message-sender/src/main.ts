@@ -1,5 +1,5 @@
 // message-sender start-up: config, real dependencies, ops HTTP, graceful shutdown.
-import { loadConfigOrExit } from '@omnistream/config';
+import { graphClientSettings, loadConfigOrExit } from '@omnistream/config';
 import { openServicePool } from '@omnistream/db';
 import { createLogger, createRedactor } from '@omnistream/logger';
 import { installGracefulShutdown, registerErrorHandler, registerOpsRoutes } from '@omnistream/service-kit';
@@ -39,18 +39,7 @@ const starting = startSender({
       dlq: config.KAFKA_TOPIC_OUTBOUND_DLQ,
       inbound: config.KAFKA_TOPIC_INBOUND,
     },
-    graph: {
-      graphUrl: config.META_API_URL,
-      instagramUrl: config.INSTAGRAM_API_URL,
-      appSecret: config.META_APP_SECRET,
-      instagramAppSecret: config.INSTAGRAM_APP_SECRET,
-      timeouts: {
-        connectMs: config.GRAPH_CONNECT_TIMEOUT_MS,
-        headersMs: config.GRAPH_HEADERS_TIMEOUT_MS,
-        bodyMs: config.GRAPH_BODY_TIMEOUT_MS,
-      },
-      connections: config.GRAPH_CONNECTIONS,
-    },
+    graph: graphClientSettings(config),
     send: {
       maxAttempts: config.SENDER_MAX_ATTEMPTS,
       minDelayMs: config.SENDER_RETRY_MIN_DELAY_MS,
