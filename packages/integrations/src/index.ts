@@ -9,6 +9,7 @@ export {
 } from './integration.ts';
 export {
   type ActiveIntegrationToken,
+  type CheckedToken,
   createIntegrationsRepository,
   IntegrationConflictError,
   type IntegrationPatch,

@@ -85,6 +85,38 @@ describe('integrations repository (real PostgreSQL)', () => {
     expect(await repo().rotateToken('not-a-uuid', { token: 'whatever-1234' })).toBeNull();
   });
 
+  it('regression: a refusal or a check of the old token never marks a token rotated in between', async () => {
+    const before = await repo().create({
+      channel: 'whatsapp',
+      phoneNumberId: phone(),
+      token: 'old-token-aaaa1111',
+    });
+    // The admin rotates while a sender still holds the old token (its poll is up to 30 s old)…
+    const rotated = await repo().rotateToken(before.id, { token: 'new-token-bbbb2222' });
+    // …and then Meta refuses the old one: the new token must not be flagged.
+    expect(await repo().flagNeedsReauth(before.id, before, { message: 'refused', code: 190 })).toBe(false);
+    expect((await repo().get(before.id))?.needsReauth).toBe(false);
+    // A token check of the old token that finishes late records nothing on the new one.
+    const stale = await repo().recordVerification(
+      before.id,
+      { ok: false, error: { message: 'expired', code: 190 } },
+      before,
+    );
+    expect(stale?.connectionStatus).toBe('pending');
+    expect(stale?.connectionError).toBeNull();
+    // The current token's refusal and check are recorded.
+    expect(rotated).not.toBeNull();
+    if (!rotated) return;
+    expect(await repo().flagNeedsReauth(before.id, rotated, { message: 'refused', code: 190 })).toBe(true);
+    expect(await repo().get(before.id)).toMatchObject({
+      needsReauth: true,
+      connectionStatus: 'error',
+      connectionError: { message: 'refused', code: 190 },
+    });
+    const checked = await repo().recordVerification(before.id, { ok: true }, rotated);
+    expect(checked).toMatchObject({ connectionStatus: 'connected', needsReauth: false });
+  });
+
   it('lists with filters and cursor pagination, visiting every row once', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 7; i++)

@@ -39,6 +39,20 @@ export interface ListIntegrationsQuery {
   cursor?: string | null;
 }
 
+/**
+ * Which token a check was about: the integration as it was read together with that token. A result
+ * is recorded only while the row still holds it, so a check racing a rotation cannot mark the new
+ * token with the old one's verdict.
+ */
+export interface CheckedToken {
+  tokenLast4: string;
+  rotatedAt: Date | null;
+}
+
+/** SQL: the row still holds the token described by $a (last 4) and $b (rotated_at, ms precision). */
+const stillHolds = (a: number, b: number) =>
+  `token_last4 = $${a} AND date_trunc('milliseconds', rotated_at) IS NOT DISTINCT FROM $${b}::timestamptz`;
+
 export interface ActiveIntegrationToken {
   integration: Integration;
   token: string;
@@ -140,7 +154,14 @@ export interface IntegrationsRepository {
   recordVerification(
     id: string,
     result: { ok: true; tokenExpiresAt?: Date | null } | { ok: false; error: ConnectionError },
+    checked?: CheckedToken,
   ): Promise<Integration | null>;
+  /**
+   * Meta refused the integration's token (190): flags needs_reauth and records Meta's error as the
+   * connection error, in one write, unless the token was rotated since `checked` was read (then the
+   * new token has not been refused, and nothing changes). Returns whether the flag was set.
+   */
+  flagNeedsReauth(id: string, checked: CheckedToken, error: ConnectionError): Promise<boolean>;
   /** Every active integration with its decrypted token (the TokenProvider's snapshot). */
   loadActiveTokens(): Promise<ActiveIntegrationToken[]>;
   /**
@@ -346,24 +367,39 @@ export function createIntegrationsRepository(deps: {
       return rows[0] ? toIntegration(rows[0]) : null;
     },
 
-    async recordVerification(id, result) {
+    async recordVerification(id, result, checked) {
       if (!UUID.test(id)) return null;
+      const guard = (first: number) => (checked ? `AND ${stillHolds(first, first + 1)}` : '');
+      const guardParams = checked ? [checked.tokenLast4, checked.rotatedAt] : [];
       const { rows } = result.ok
         ? await pool.query<Row>(
             `UPDATE integrations SET connection_status = 'connected', connection_error = NULL,
                verified_at = now(), needs_reauth = false,
                token_expires_at = CASE WHEN $2::boolean THEN $3::timestamptz ELSE token_expires_at END,
                updated_at = now()
-             WHERE id = $1 RETURNING *`,
-            [id, result.tokenExpiresAt !== undefined, result.tokenExpiresAt ?? null],
+             WHERE id = $1 ${guard(4)} RETURNING *`,
+            [id, result.tokenExpiresAt !== undefined, result.tokenExpiresAt ?? null, ...guardParams],
           )
         : await pool.query<Row>(
             `UPDATE integrations SET connection_status = 'error', connection_error = $2,
                verified_at = now(), updated_at = now()
-             WHERE id = $1 RETURNING *`,
-            [id, JSON.stringify(result.error)],
+             WHERE id = $1 ${guard(3)} RETURNING *`,
+            [id, JSON.stringify(result.error), ...guardParams],
           );
-      return rows[0] ? toIntegration(rows[0]) : null;
+      if (rows[0]) return toIntegration(rows[0]);
+      // Rotated meanwhile: the verdict was about a token the row no longer holds.
+      return checked ? getWith(pool, id) : null;
+    },
+
+    async flagNeedsReauth(id, checked, error) {
+      if (!UUID.test(id)) return false;
+      const { rowCount } = await pool.query(
+        `UPDATE integrations SET needs_reauth = true, connection_status = 'error', connection_error = $4,
+           verified_at = now(), updated_at = now()
+         WHERE id = $1 AND ${stillHolds(2, 3)}`,
+        [id, checked.tokenLast4, checked.rotatedAt, JSON.stringify(error)],
+      );
+      return rowCount === 1;
     },
 
     async loadActiveTokens() {

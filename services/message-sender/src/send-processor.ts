@@ -28,7 +28,7 @@ export interface SendSettings {
 export interface SendProcessorDeps {
   graph: Pick<GraphClient, 'send'>;
   tokens: Pick<TokenProvider, 'byIntegrationId'>;
-  integrations: Pick<IntegrationsRepository, 'update'>;
+  integrations: Pick<IntegrationsRepository, 'flagNeedsReauth'>;
   outbound: OutboundMessagesRepository;
   producer: Pick<Producer, 'send'>;
   topics: { results: string; dlq: string };
@@ -232,9 +232,16 @@ export function createSendProcessor(deps: SendProcessorDeps) {
             } catch (err) {
               if (err instanceof GraphError && err.code === 190) {
                 refusedToken = resolved.token;
-                if (resolved.integrationId !== ENV_FALLBACK_INTEGRATION_ID) {
+                const refused = resolved.integration;
+                if (resolved.integrationId !== ENV_FALLBACK_INTEGRATION_ID && refused) {
+                  // Only while the row still holds the refused token: a rotation that landed since
+                  // our last poll must not be flagged as needing re-authentication.
                   await deps.integrations
-                    .update(resolved.integrationId, { needsReauth: true })
+                    .flagNeedsReauth(resolved.integrationId, refused, {
+                      message: err.message,
+                      code: err.code,
+                      subcode: err.subcode,
+                    })
                     .catch((e) =>
                       logger.warn(
                         { err: e, integrationId: resolved.integrationId },

@@ -33,7 +33,7 @@ export function createTokenVerifier(deps: {
     result: Parameters<IntegrationsRepository['recordVerification']>[1],
     log: VerifierLog,
   ): Promise<Verification> {
-    const updated = await integrations.recordVerification(integration.id, result);
+    const updated = await integrations.recordVerification(integration.id, result, integration);
     // Deleted rows do not exist (integrations are disabled, never deleted); keep the caller's copy.
     const current = updated ?? integration;
     log.info(

@@ -38,7 +38,7 @@ export interface InstagramTokenRefresher {
 export function createInstagramTokenRefresher(deps: {
   repository: Pick<
     IntegrationsRepository,
-    'loadActiveTokens' | 'rotateToken' | 'update' | 'recordVerification'
+    'loadActiveTokens' | 'rotateToken' | 'flagNeedsReauth' | 'recordVerification'
   >;
   graph: Pick<GraphClient, 'refreshInstagramToken'>;
   pool: Pool;
@@ -65,11 +65,9 @@ export function createInstagramTokenRefresher(deps: {
     at - (i.rotatedAt ?? i.createdAt).getTime() >= MIN_TOKEN_AGE_MS;
 
   async function flag(i: Integration, reason: string, meta: { code?: number; subcode?: number }) {
-    await repository.update(i.id, { needsReauth: true });
-    await repository.recordVerification(i.id, {
-      ok: false,
-      error: { message: reason, code: meta.code, subcode: meta.subcode },
-    });
+    // Only while the row still holds the token that failed: an admin who reconnected the account
+    // meanwhile must not see the new token flagged.
+    await repository.flagNeedsReauth(i.id, i, { message: reason, code: meta.code, subcode: meta.subcode });
   }
 
   async function refreshOne(i: Integration, token: string, pass: RefreshPass): Promise<void> {
