@@ -57,6 +57,18 @@ describe('integrations admin API (real PostgreSQL, broker and meta-sim)', () => 
       action: { type: 'error', code: 4, retryAfter: 7 },
     });
 
+  it('reports a valid token that cannot manage the WABA it was connected with', async () => {
+    const wa = whatsapp();
+    // A valid token of another business: it sees its own WABA, not this one.
+    const other = token('EAAGother');
+    world.sim.accounts.addWhatsAppNumber({ phoneNumberId: id('1065'), wabaId: id('1022'), tokens: [other] });
+    const res = await call('POST', '/admin/integrations', { ...wa.body, token: other });
+    expect(res.status).toBe(201);
+    expect(res.body.connectionStatus).toBe('error');
+    expect(res.body.connectionError.message).toContain(`could not subscribe the app to WABA ${wa.wabaId}`);
+    expect(world.sim.business.subscriptions(wa.wabaId)).toBeUndefined();
+  });
+
   it('connects a WhatsApp number, a Messenger Page and an Instagram account: pending → connected', async () => {
     const wa = whatsapp();
     const fb = page();
@@ -80,6 +92,8 @@ describe('integrations admin API (real PostgreSQL, broker and meta-sim)', () => 
     });
     expect(created.body.verificationDeferred).toBeUndefined();
     expect(Date.parse(created.body.verifiedAt)).toBeGreaterThan(Date.now() - 60_000);
+    // Meta sends a WABA's webhooks only to apps subscribed to it: connecting the number does that.
+    expect(world.sim.business.subscriptions(wa.wabaId)).toBeDefined();
 
     const messenger = await call('POST', '/admin/integrations', fb.body);
     expect(messenger.status).toBe(201);

@@ -24,7 +24,7 @@ export interface TokenVerifier {
  */
 export function createTokenVerifier(deps: {
   integrations: Pick<IntegrationsRepository, 'recordVerification'>;
-  graph: Pick<GraphClient, 'checkToken'>;
+  graph: Pick<GraphClient, 'checkToken' | 'subscribeWabaApp'>;
 }): TokenVerifier {
   const { integrations, graph } = deps;
 
@@ -51,18 +51,33 @@ export function createTokenVerifier(deps: {
   return {
     async verify(integration, token, log) {
       let check: TokenCheck;
+      let subscribing = false;
       try {
         // Instagram Login tokens are only accepted by graph.instagram.com.
         check = await graph.checkToken({
           token,
           host: integration.tokenType === 'instagram_user' ? 'instagram' : 'graph',
         });
+        if (check.valid && integration.channel === 'whatsapp' && integration.wabaId) {
+          // Meta delivers a WABA's webhooks (messages, statuses, templates) only to apps subscribed
+          // to it, and a token that cannot subscribe this WABA cannot serve its number either.
+          // Subscribing again is harmless.
+          subscribing = true;
+          await graph.subscribeWabaApp({ wabaId: integration.wabaId, token });
+          log.info(
+            { integrationId: integration.id, wabaId: integration.wabaId },
+            'app subscribed to the WABA',
+          );
+        }
       } catch (err) {
         if (!(err instanceof GraphError) || err instanceof GraphValidationError) throw err;
         // Meta answered with a definite error other than an invalid token (e.g. 100/33: the token
         // cannot read its own account): that is Meta's verdict on this token, not an outage.
         if (err.code !== undefined && !err.retryable) {
-          const error = connectionError(err.message, err.code, err.subcode);
+          const message = subscribing
+            ? `the token is valid but could not subscribe the app to WABA ${integration.wabaId}'s webhooks: ${err.message}`
+            : err.message;
+          const error = connectionError(message, err.code, err.subcode);
           return record(integration, { ok: false, error }, log);
         }
         log.warn(

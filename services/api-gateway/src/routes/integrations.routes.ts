@@ -27,7 +27,7 @@ import { createTokenVerifier, type Verification } from '../integrations/token-ve
 
 export interface IntegrationsRouteDeps {
   integrations: IntegrationsRepository;
-  graph: Pick<GraphClient, 'checkToken'>;
+  graph: Pick<GraphClient, 'checkToken' | 'subscribeWabaApp'>;
   /** Tokens received here are registered at once, before the token poll would. */
   redactor?: Redactor | undefined;
   /** Reloaded after a write, so this gateway's own Graph calls use the new token at once. */
