@@ -1,6 +1,8 @@
 // Child processes of the benchmark: spawned, tracked, and all stopped on exit or Ctrl-C.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface Child {
   name: string;
@@ -118,4 +120,37 @@ export async function waitForHttp(
   throw new Error(
     `${child.name}: ${options.what ?? url} not reached in time (last: ${last}):\n${child.tail()}`,
   );
+}
+
+/**
+ * A benchmark run's scratch directory and clean-up: `cleanups` run newest first after every child
+ * is stopped, then the directory goes; Ctrl-C / SIGTERM run the same and exit 130.
+ */
+export function benchRun(options: { prefix: string; onSignalMessage: string }) {
+  const workDir = mkdtempSync(join(tmpdir(), options.prefix));
+  const cleanups: (() => Promise<void>)[] = [];
+  let cleaning: Promise<void> | null = null;
+  let interrupted = false;
+  const cleanup = (): Promise<void> => {
+    cleaning ??= (async () => {
+      await stopAllChildren();
+      for (const step of cleanups.reverse()) {
+        try {
+          await step();
+        } catch (err) {
+          console.error(`cleanup: ${(err as Error).message}`);
+        }
+      }
+      rmSync(workDir, { recursive: true, force: true });
+    })();
+    return cleaning;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupted = true;
+      console.error(`\n${signal}: ${options.onSignalMessage}`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+  return { workDir, cleanups, cleanup, interrupted: () => interrupted };
 }

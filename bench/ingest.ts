@@ -1,11 +1,11 @@
 // Ingest benchmark: `pnpm bench:ingest`. See docs/benchmarks.md for what it measures and the knobs.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl, freePorts, startKafkaBroker, startTestPostgres } from '@omnistream/testing/harness';
-import { type Child, spawnNode, stopAllChildren, stopChild, waitForHttp } from './children.ts';
+import { benchRun, type Child, spawnNode, stopChild, waitForHttp } from './children.ts';
 import { summarizeCpuProfile } from './cpu-profile.ts';
 import { writeDocsSection } from './graph-report.ts';
 import { renderSection, SECTION_TITLE } from './ingest-docs.ts';
@@ -43,31 +43,10 @@ const settings = settingsFrom(process.env);
 const QUIET_CPU_PERCENT = 25;
 /** CPU (% of one core) used by processes not ours during a run above which the run is repeated. */
 const OTHER_CPU_LIMIT = 25;
-const workDir = mkdtempSync(join(tmpdir(), 'omnistream-bench-'));
-const cleanups: (() => Promise<void>)[] = [];
-let cleaning: Promise<void> | null = null;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    await stopAllChildren();
-    for (const step of cleanups.reverse()) {
-      try {
-        await step();
-      } catch (err) {
-        console.error(`cleanup: ${(err as Error).message}`);
-      }
-    }
-    rmSync(workDir, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    console.error(`\n${signal}: stopping the ingestor, the ceiling server, the broker and PostgreSQL…`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+const { workDir, cleanups, cleanup, interrupted } = benchRun({
+  prefix: 'omnistream-bench-',
+  onSignalMessage: 'stopping the ingestor, the ceiling server, the broker and PostgreSQL…',
+});
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
@@ -439,7 +418,7 @@ try {
   await main();
 } catch (err) {
   // Ctrl-C reaches the broker and the services too; what then fails is no news.
-  if (!interrupted) console.error(err);
+  if (!interrupted()) console.error(err);
   process.exitCode = 1;
 } finally {
   await cleanup();

@@ -1,14 +1,14 @@
 // Message-sender benchmark: `pnpm bench:send`. See the "Message sender" section of docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts, startKafkaBroker, startTestPostgres } from '@omnistream/testing/harness';
 import { graphClientBlock, messageSenderBlock, postgresBlock } from '../packages/config/src/index.ts';
 import { createLogger } from '../packages/logger/src/index.ts';
-import { stopAllChildren } from './children.ts';
+import { benchRun } from './children.ts';
 import { summarizeCpuProfile } from './cpu-profile.ts';
 import { fmt, writeDocsSection } from './graph-report.ts';
 import { findMokapiPid, watchMokapiExit } from './mokapi.ts';
@@ -187,29 +187,10 @@ const NOTES: string[] = [
 
 const settings = settingsFrom(process.env);
 const log = (line: string) => console.log(`[bench] ${line}`);
-const workDir = mkdtempSync(join(tmpdir(), 'omnistream-bench-send-'));
-const cleanups: (() => Promise<void>)[] = [];
-let cleaning: Promise<void> | null = null;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    await stopAllChildren();
-    for (const step of cleanups.reverse()) {
-      try {
-        await step();
-      } catch (err) {
-        console.error(`cleanup: ${(err as Error).message}`);
-      }
-    }
-    rmSync(workDir, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping the sender, meta-sim, the broker and PostgreSQL…`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+const { workDir, cleanups, cleanup } = benchRun({
+  prefix: 'omnistream-bench-send-',
+  onSignalMessage: 'stopping the sender, meta-sim, the broker and PostgreSQL…',
+});
 
 async function main(): Promise<void> {
   const specs = scenarioSpecs(settings);

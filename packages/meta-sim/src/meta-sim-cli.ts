@@ -16,9 +16,8 @@ if (config.META_SIM_SEED_FILE) {
   try {
     initial = seedSchema.parse(JSON.parse(readFileSync(config.META_SIM_SEED_FILE, 'utf8')));
   } catch (err) {
-    console.error(
-      `meta-sim: cannot use META_SIM_SEED_FILE ${config.META_SIM_SEED_FILE}: ${(err as Error).message}`,
-    );
+    // Through the logger: a seed file holds tokens, and a parse error may quote them.
+    logger.fatal({ err, file: config.META_SIM_SEED_FILE }, 'cannot use META_SIM_SEED_FILE');
     process.exit(2);
   }
 }
