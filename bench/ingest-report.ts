@@ -4,12 +4,14 @@ import { median } from './graph-report.ts';
 import type { LoadResult } from './load.ts';
 import type { describeRequests } from './whatsapp-payloads.ts';
 
-export type Scenario = 'ingestor-max' | 'bare-ceiling' | 'ingestor-fixed';
+export type Scenario = 'ingestor-max' | 'bare-ceiling' | 'ingestor-fixed' | 'bare-fixed';
+export const BARE_SCENARIOS: readonly Scenario[] = ['bare-ceiling', 'bare-fixed'];
 
 export const SCENARIO_TITLES: Record<Scenario, string> = {
   'ingestor-max': '(a) ingestor, max throughput',
   'bare-ceiling': '(b) bare Fastify ceiling',
   'ingestor-fixed': '(c) ingestor, fixed rate',
+  'bare-fixed': '(d) bare Fastify, fixed rate (control)',
 };
 
 /** What the ingestor's /metrics (and the broker) say happened during one run. */
@@ -57,6 +59,8 @@ export interface TuningStep {
   verifiedPerSec: number;
   p99: number;
   spoolWebhooks: number;
+  /** The ingestor's RSS at the end of this step (it only grows: steps run from fewest connections up). */
+  maxRssMb: number;
 }
 
 export interface BenchContext {
@@ -73,6 +77,8 @@ export interface BenchContext {
   fixedConnections: number;
   requestMix: ReturnType<typeof describeRequests>;
   ingestorEnv: Record<string, string>;
+  /** The start command as package.json defines it (flags included). */
+  ingestorCommand: string;
   ingestorWarnings: string[];
   /** Runs thrown away and repeated because other work shared the machine. */
   repeatedRuns: string[];
@@ -135,9 +141,12 @@ export function checkTargets(runs: readonly RunRecord[], fixedRate: number): Tar
   const a = medians(runs, 'ingestor-max');
   const b = medians(runs, 'bare-ceiling');
   const c = medians(runs, 'ingestor-fixed');
+  const d = runs.some((r) => r.scenario === 'bare-fixed') ? medians(runs, 'bare-fixed') : null;
   const verified = a.verifiedPerSec ?? 0;
   const share = b.reqPerSec > 0 ? verified / b.reqPerSec : 0;
-  const ingestorRss = Math.max(...runs.filter((r) => r.scenario !== 'bare-ceiling').map((r) => r.maxRssMb));
+  const ingestorRss = Math.max(
+    ...runs.filter((r) => !BARE_SCENARIOS.includes(r.scenario)).map((r) => r.maxRssMb),
+  );
   const achieved = c.reqPerSec;
   return [
     {
@@ -157,7 +166,9 @@ export function checkTargets(runs: readonly RunRecord[], fixedRate: number): Tar
     },
     {
       target: `at a fixed ${fmt(fixedRate)} webhooks/s, p99 ≤ 25 ms`,
-      measured: `p99 ${fmt(c.p99)} ms at ${fmt(achieved)} req/s achieved${c.spoolWebhooks ? `, ${fmt(c.spoolWebhooks)} spooled` : ''}`,
+      measured:
+        `p99 ${fmt(c.p99)} ms at ${fmt(achieved)} req/s achieved${c.spoolWebhooks ? `, ${fmt(c.spoolWebhooks)} spooled` : ''}` +
+        (d ? ` (control, bare Fastify at the same rate: p99 ${fmt(d.p99)} ms)` : ''),
       met: c.p99 <= 25 && achieved >= fixedRate * 0.97 && !c.spoolWebhooks,
     },
   ];
@@ -179,7 +190,7 @@ export function table(header: string[], rows: string[][]): string {
 }
 
 export function mediansTable(runs: readonly RunRecord[]): string {
-  const rows = (['ingestor-max', 'bare-ceiling', 'ingestor-fixed'] as const).map((s) => {
+  const rows = (['ingestor-max', 'bare-ceiling', 'ingestor-fixed', 'bare-fixed'] as const).map((s) => {
     const m = medians(runs, s);
     return [
       SCENARIO_TITLES[s],

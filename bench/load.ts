@@ -97,7 +97,11 @@ const result = await autocannon({
   pipelining: 1,
   timeout: 10,
   ...(options.overallRate
-    ? { overallRate: options.overallRate, setupClient: staggerSeconds(options.connections) }
+    ? {
+        overallRate: options.overallRate,
+        setupClient: staggerSeconds(options.connections),
+        ignoreCoordinatedOmission: true,
+      }
     : {}),
   requests: [
     {

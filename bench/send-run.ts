@@ -7,6 +7,7 @@ import { databaseUrl, freePorts } from '@omnistream/testing/harness';
 import { createPool } from '../packages/db/src/index.ts';
 import { createIntegrationsRepository, createTokenCipher } from '../packages/integrations/src/index.ts';
 import type { Logger } from '../packages/logger/src/index.ts';
+import { serviceCommand } from '../scripts/service-command.ts';
 import { type Child, spawnNode, stopChild } from './children.ts';
 import { commandLine, cpuSeconds, pidsNamed, startCpuTimeline, startSampler } from './proc-stats.ts';
 import { histogramQuantile, type Sample, scrape, sumOf } from './prometheus-text.ts';
@@ -291,15 +292,20 @@ export async function runScenario(
   const cwd = mkdtempSync(join(env.workDir, 'sender-cwd-'));
   const profileDir = join(env.workDir, `cpu-profile-${tag}`);
   if (options.cpuProfile) mkdirSync(profileDir);
+  // Started as `pnpm start:message-sender` starts it (its Node flags and environment).
+  const command = serviceCommand('message-sender');
   const sender = spawnNode({
     name: 'message-sender',
     args: [
+      ...command.nodeArgs,
+      ...(process.env.BENCH_SENDER_NODE_ARGS ?? '').split(' ').filter(Boolean),
       ...(options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-      join(env.root, 'services/message-sender/src/main.ts'),
+      join(env.root, command.entry),
     ],
     cwd,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
+      ...command.env,
       DATABASE_URL: dbUrl,
       KAFKA_BROKERS: env.brokers.join(','),
       KAFKA_TOPIC_OUTBOUND: topics.outbound,

@@ -5,14 +5,21 @@
 //   - docker-compose.yml, through Compose itself (`config`) with a throwaway .env made from
 //     .env.example: valid, the expected services, only the ingestor and gateway publish ports,
 //     nothing pins a container name (so message-sender scales), images pinned, restart policies,
-//     and it refuses to start without POSTGRES_PASSWORD.
+//     it refuses to start without POSTGRES_PASSWORD, and each service runs its `start:<service>`
+//     command (Node flags included; the image's ENV carries the scripts' environment).
 // Exits 1 listing every problem.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVICES, type ServiceName, serviceCommand } from './service-command.ts';
 
 const root = join(import.meta.dirname, '..');
+/** `node [flags] <entry>` as `pnpm start:<service>` runs it. */
+const startArgv = (service: ServiceName) => {
+  const command = serviceCommand(service, root);
+  return ['node', ...command.nodeArgs, command.entry];
+};
 const problems: string[] = [];
 const problem = (file: string, message: string) => problems.push(`${file}: ${message}`);
 
@@ -78,6 +85,25 @@ function checkDockerfile(): void {
   if (!healthcheck || /^NONE\b/i.test(healthcheck.args)) problem(file, 'the final stage has no HEALTHCHECK');
   if (!runtime.some((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT'))
     problem(file, 'the final stage has no CMD');
+  // The image runs services the way `pnpm start:<service>` does: the same environment and the
+  // ingestor (the default CMD) with the same Node flags.
+  const imageEnv = new Map(
+    envs.flatMap((e) => [...e.matchAll(/([A-Z_][A-Z0-9_]*)=(\S+)/g)].map((m) => [m[1], m[2]] as const)),
+  );
+  for (const service of SERVICES) {
+    for (const [name, value] of Object.entries(serviceCommand(service).env))
+      if (imageEnv.get(name) !== value)
+        problem(
+          file,
+          `start:${service} sets ${name}=${value} but the image's ENV has ${imageEnv.get(name) ?? 'none'}`,
+        );
+  }
+  const cmd = runtime.filter((i) => i.keyword === 'CMD').at(-1);
+  if (cmd && JSON.stringify(JSON.parse(cmd.args)) !== JSON.stringify(startArgv('webhook-ingestor')))
+    problem(
+      at(cmd),
+      `CMD is ${cmd.args}; start:webhook-ingestor runs ${JSON.stringify(startArgv('webhook-ingestor'))}`,
+    );
   if (runtime.some((i) => i.keyword === 'RUN' && /\b(pnpm|npm)\s+(install|i|ci)\b/.test(i.args)))
     problem(file, 'the final stage installs packages; install in an earlier stage and copy the result');
 
@@ -149,6 +175,20 @@ function serviceBlocks(config: string): Map<string, string> {
   return blocks;
 }
 
+/** A list-valued key of a rendered service block (`command:` followed by `- item` lines). */
+function composeList(block: string, key: string): string[] | null {
+  const lines = block.split('\n');
+  const start = lines.findIndex((l) => l === `    ${key}:`);
+  if (start === -1) return null;
+  const items: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    const item = /^ {4}- (.*)$/.exec(line);
+    if (!item) break;
+    items.push((item[1] as string).replace(/^(['"])(.*)\1$/, '$2'));
+  }
+  return items;
+}
+
 function checkCompose(): void {
   const file = 'docker-compose.yml';
   const compose = composeCommand();
@@ -214,6 +254,15 @@ function checkCompose(): void {
         problem(file, `${name} has restart: ${restart ?? '(none)'}`);
       if (!jobs.includes(name) && !/^ {4}healthcheck:/m.test(block) && !/^ {4}build:/m.test(block))
         problem(file, `${name} has no healthcheck`);
+      if ((SERVICES as readonly string[]).includes(name)) {
+        const command = composeList(block, 'command');
+        const expected = startArgv(name as ServiceName);
+        if (JSON.stringify(command) !== JSON.stringify(expected))
+          problem(
+            file,
+            `${name} runs ${JSON.stringify(command)}; start:${name} runs ${JSON.stringify(expected)}`,
+          );
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

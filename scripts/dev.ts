@@ -27,6 +27,7 @@ import {
   waitForHttp,
 } from './dev/processes.ts';
 import { removeStackFile, writeStackFile } from './dev/stack-file.ts';
+import { type ServiceName, serviceCommand } from './service-command.ts';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -111,11 +112,21 @@ async function supervise(): Promise<void> {
   process.stdin.on('end', () => void stopAll(0, 'the terminal went away'));
   process.stdin.resume();
 
-  const start = (name: string, script: string, childEnv: Record<string, string>): DevChild => {
+  const start = (
+    name: string,
+    script: string,
+    childEnv: Record<string, string>,
+    nodeArgs: string[] = [],
+  ): DevChild => {
     if (stopping) throw new Error('stopping');
-    const child = spawnNode({ name, args: [script], env: childEnv, cwd: root, format });
+    const child = spawnNode({ name, args: [...nodeArgs, script], env: childEnv, cwd: root, format });
     children.push(child);
     return child;
+  };
+  /** A service, started the way `pnpm start:<service>` starts it (its Node flags and environment). */
+  const startService = (name: string, service: ServiceName, childEnv: Record<string, string>) => {
+    const command = serviceCommand(service);
+    return start(name, command.entry, { ...childEnv, ...command.env }, command.nodeArgs);
   };
   const watch = (child: DevChild) =>
     void child.exited.then(({ code, signal }) => {
@@ -215,9 +226,9 @@ async function supervise(): Promise<void> {
     watch(metaSim);
     await waitForHttp(`${metaSimUrl}/_sim/health`, metaSim);
 
-    const ingestor = start('ingestor', 'services/webhook-ingestor/src/main.ts', childEnv);
-    const sender = start('sender', 'services/message-sender/src/main.ts', childEnv);
-    const gateway = start('gateway', 'services/api-gateway/src/main.ts', childEnv);
+    const ingestor = startService('ingestor', 'webhook-ingestor', childEnv);
+    const sender = startService('sender', 'message-sender', childEnv);
+    const gateway = startService('gateway', 'api-gateway', childEnv);
     for (const child of [ingestor, sender, gateway]) watch(child);
     await Promise.all([
       waitForHttp(`${ingestorUrl}/healthz`, ingestor),

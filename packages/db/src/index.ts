@@ -1,3 +1,4 @@
+export { type CoalescerOptions, createCoalescer } from './coalescer.ts';
 export {
   MigrationError,
   type MigrationFile,

@@ -1,4 +1,4 @@
-import type { Pool } from '@omnistream/db';
+import { createCoalescer, type Pool } from '@omnistream/db';
 
 export type OutboundStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
 
@@ -118,6 +118,9 @@ export interface OutboundMessagesRepository {
   ): Promise<{ message: OutboundMessage | null; requeued: boolean }>;
 }
 
+/** Coalesced statements of one kind running at once (the pool has room for the other kinds). */
+const COALESCED_IN_FLIGHT = 2;
+
 const historyEntry = `jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('status', $2::text, 'at', $3::text, 'error', $4::jsonb)))`;
 
 /**
@@ -145,6 +148,83 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
     });
   }
 
+  // The send path's three writes (claim, sending, sent) are coalesced: calls made while earlier
+  // ones are in flight share one statement (one round trip, one commit), see createCoalescer. Each
+  // call still resolves only after its own row is committed, so the order of a send (claimed,
+  // marked sending, Graph call, marked sent, result, offset) is unchanged; under load, PostgreSQL
+  // commits far fewer times. Unnested arrays keep each statement's text, and so its plan, fixed.
+  const coalesce = <I, O>(run: (inputs: I[]) => Promise<O[]>) =>
+    createCoalescer<I, O>({ run, maxBatch: 200, maxInFlight: COALESCED_IN_FLIGHT });
+
+  type ClaimInput = Parameters<OutboundMessagesRepository['claim']>[0];
+  const claimBatched = coalesce<ClaimInput, OutboundMessage>(async (inputs) => {
+    const { rows } = await pool.query<Row>({
+      name: 'outbound_claim_many',
+      text: `WITH input AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+             AS t(command_id, integration_id, channel, recipient, message_type)),
+         ins AS (
+           INSERT INTO outbound_messages (command_id, integration_id, channel, recipient, message_type, history)
+           SELECT command_id, integration_id, channel, recipient, message_type,
+                  jsonb_build_array(jsonb_build_object('status', 'queued', 'at', $6::text))
+           FROM input
+           ON CONFLICT (command_id) DO NOTHING RETURNING *)
+         SELECT * FROM ins
+         UNION ALL
+         SELECT o.* FROM outbound_messages o WHERE o.command_id IN (SELECT command_id FROM input)`,
+      values: [
+        inputs.map((i) => i.commandId),
+        inputs.map((i) => i.integrationId),
+        inputs.map((i) => i.channel),
+        inputs.map((i) => i.recipient),
+        inputs.map((i) => i.messageType),
+        new Date().toISOString(),
+      ],
+    });
+    // Rows inserted now come from `ins`; rows that existed come from the table (the statement's
+    // snapshot does not see its own inserts, so no row appears twice).
+    const byId = new Map(rows.map((r) => [r.command_id, r]));
+    return inputs.map((i) => {
+      const row = byId.get(i.commandId);
+      if (!row) throw new Error(`claim returned no row for command ${i.commandId}`);
+      return toMessage(row);
+    });
+  });
+
+  const markSendingBatched = coalesce<{ commandId: string; attempt: number }, void>(async (inputs) => {
+    await pool.query({
+      name: 'outbound_mark_sending_many',
+      text: `UPDATE outbound_messages o SET status = 'sending', attempts = v.attempt, updated_at = now(),
+           history = CASE WHEN o.status = 'sending' THEN o.history
+                     ELSE o.history || jsonb_build_array(jsonb_build_object('status', 'sending', 'at', $3::text)) END
+         FROM unnest($1::text[], $2::int[]) AS v(command_id, attempt)
+         WHERE o.command_id = v.command_id AND o.status IN ('queued', 'sending')`,
+      values: [inputs.map((i) => i.commandId), inputs.map((i) => i.attempt), new Date().toISOString()],
+    });
+    return inputs.map(() => undefined);
+  });
+
+  type SentInput = { commandId: string; metaMessageId: string | null; attempts: number };
+  const markSentBatched = coalesce<SentInput, void>(async (inputs) => {
+    // Forward only, as in transition(): a late "sending" never hides "sent" and "sent" never
+    // overwrites delivered, read or failed.
+    await pool.query({
+      name: 'outbound_mark_sent_many',
+      text: `UPDATE outbound_messages o SET status = 'sent', meta_message_id = v.meta_message_id,
+           attempts = v.attempts, sent_at = now(), last_error = NULL, updated_at = now(),
+           history = o.history || jsonb_build_array(jsonb_build_object('status', 'sent', 'at', $4::text))
+         FROM unnest($1::text[], $2::text[], $3::int[]) AS v(command_id, meta_message_id, attempts)
+         WHERE o.command_id = v.command_id AND outbound_status_rank(o.status) < outbound_status_rank('sent')`,
+      values: [
+        inputs.map((i) => i.commandId),
+        inputs.map((i) => i.metaMessageId),
+        inputs.map((i) => i.attempts),
+        new Date().toISOString(),
+      ],
+    });
+    return inputs.map(() => undefined);
+  });
+
   async function get(commandId: string): Promise<OutboundMessage | null> {
     const { rows } = await pool.query<Row>({
       name: 'outbound_get',
@@ -155,44 +235,11 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
   }
 
   return {
-    async claim(input) {
-      const { rows } = await pool.query<Row>({
-        name: 'outbound_claim',
-        text: `WITH ins AS (
-           INSERT INTO outbound_messages (command_id, integration_id, channel, recipient, message_type, history)
-           VALUES ($1, $2, $3, $4, $5, jsonb_build_array(jsonb_build_object('status', 'queued', 'at', $6::text)))
-           ON CONFLICT (command_id) DO NOTHING RETURNING *)
-         SELECT * FROM ins UNION ALL SELECT * FROM outbound_messages WHERE command_id = $1 LIMIT 1`,
-        values: [
-          input.commandId,
-          input.integrationId,
-          input.channel,
-          input.recipient,
-          input.messageType,
-          new Date().toISOString(),
-        ],
-      });
-      return toMessage(rows[0] as Row);
-    },
+    claim: (input) => claimBatched(input),
 
-    async markSending(commandId, attempt) {
-      await pool.query({
-        name: 'outbound_mark_sending',
-        text: `UPDATE outbound_messages SET status = 'sending', attempts = $2, updated_at = now(),
-           history = CASE WHEN status = 'sending' THEN history
-                     ELSE history || jsonb_build_array(jsonb_build_object('status', 'sending', 'at', $3::text)) END
-         WHERE command_id = $1 AND status IN ('queued', 'sending')`,
-        values: [commandId, attempt, new Date().toISOString()],
-      });
-    },
+    markSending: (commandId, attempt) => markSendingBatched({ commandId, attempt }),
 
-    markSent: (commandId, input) =>
-      transition(
-        commandId,
-        'sent',
-        'meta_message_id = $5, attempts = $6, sent_at = now(), last_error = NULL',
-        [input.metaMessageId, input.attempts],
-      ),
+    markSent: (commandId, input) => markSentBatched({ commandId, ...input }),
 
     markFailed: (commandId, input) =>
       transition(
