@@ -16,20 +16,68 @@ describe('outbound_messages repository (real PostgreSQL)', () => {
 
   it('claims a command once: a redelivered command finds the existing row and its status', async () => {
     const c = command();
-    const first = await repo().claim(c);
-    expect(first.status).toBe('queued');
-    await repo().markSending(c.commandId, 1);
+    const first = await repo().claimForSend(c);
+    // Queued and taken for sending in one statement.
+    expect(first.created).toBe(true);
+    expect(first.message.status).toBe('sending');
+    expect(first.message.attempts).toBe(0);
+    expect(first.message.history.map((h) => h.status)).toEqual(['queued', 'sending']);
     await repo().markSent(c.commandId, { metaMessageId: `wamid.${c.commandId}`, attempts: 1 });
-    const again = await repo().claim(c);
-    expect(again.status).toBe('sent');
-    expect(SENT_OR_LATER.has(again.status)).toBe(true);
-    expect(again.history.map((h) => h.status)).toEqual(['queued', 'sending', 'sent']);
+    const again = await repo().claimForSend(c);
+    expect(again.created).toBe(false);
+    expect(again.message.status).toBe('sent');
+    expect(SENT_OR_LATER.has(again.message.status)).toBe(true);
+    expect(again.message.history.map((h) => h.status)).toEqual(['queued', 'sending', 'sent']);
+    expect(again.message.attempts).toBe(1);
+  });
+
+  it('coalesces concurrent claims and sent marks, each call getting its own row', async () => {
+    const r = repo();
+    const commands = Array.from({ length: 40 }, () => command());
+    // Half of them known already: those come back as they are, not created again.
+    await Promise.all(commands.slice(0, 20).map((c) => r.claimForSend(c)));
+    const claimed = await Promise.all(commands.map((c) => r.claimForSend(c)));
+    expect(claimed.map((x) => x.created)).toEqual(commands.map((_, i) => i >= 20));
+    expect(claimed.map((x) => x.message.commandId)).toEqual(commands.map((c) => c.commandId));
+    await Promise.all(
+      commands.map((c, i) =>
+        r.markSent(c.commandId, { metaMessageId: `wamid.${c.commandId}`, attempts: i + 1 }),
+      ),
+    );
+    const rows = await Promise.all(commands.map((c) => r.get(c.commandId)));
+    expect(rows.map((row) => [row?.status, row?.metaMessageId, row?.attempts])).toEqual(
+      commands.map((c, i) => ['sent', `wamid.${c.commandId}`, i + 1]),
+    );
+  });
+
+  it('a row that fails fails only its own call, not the others sharing its statement', async () => {
+    const r = repo();
+    const holder = command();
+    await r.claimForSend(holder);
+    await r.markSent(holder.commandId, { metaMessageId: 'wamid.taken', attempts: 1 });
+    const commands = Array.from({ length: 10 }, () => command());
+    await Promise.all(commands.map((c) => r.claimForSend(c)));
+    // The first calls leave at once (two statements in flight); the rest share a statement, and
+    // one of them brings a Meta message id another row holds (a unique violation).
+    const outcomes = await Promise.allSettled(
+      commands.map((c, i) =>
+        r.markSent(c.commandId, {
+          metaMessageId: i === 7 ? 'wamid.taken' : `wamid.${c.commandId}`,
+          attempts: 1,
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(
+      commands.map((_, i) => (i === 7 ? 'rejected' : 'fulfilled')),
+    );
+    const rows = await Promise.all(commands.map((c) => r.get(c.commandId)));
+    expect(rows.map((row) => row?.status)).toEqual(commands.map((_, i) => (i === 7 ? 'sending' : 'sent')));
   });
 
   it('moves statuses forward only: late or out-of-order webhooks never move a status back', async () => {
     const c = command();
     const wamid = `wamid.${c.commandId}`;
-    await repo().claim(c);
+    await repo().claimForSend(c);
     await repo().markSending(c.commandId, 1);
     await repo().markSent(c.commandId, { metaMessageId: wamid, attempts: 1 });
     const at = (s: number) => new Date(Date.UTC(2026, 10, 21, 12, 0, s)).toISOString();
@@ -53,7 +101,7 @@ describe('outbound_messages repository (real PostgreSQL)', () => {
   it('keeps failed terminal, with the error in the history', async () => {
     const c = command();
     const wamid = `wamid.${c.commandId}`;
-    await repo().claim(c);
+    await repo().claimForSend(c);
     await repo().markSent(c.commandId, { metaMessageId: wamid, attempts: 2 });
     const error = {
       code: 'GRAPH_131026',
@@ -80,7 +128,7 @@ describe('outbound_messages repository (real PostgreSQL)', () => {
 
   it('records a failed send with its error and attempts', async () => {
     const c = command();
-    await repo().claim(c);
+    await repo().claimForSend(c);
     await repo().markSending(c.commandId, 1);
     const error = {
       code: 'GRAPH_131047',
@@ -96,7 +144,7 @@ describe('outbound_messages repository (real PostgreSQL)', () => {
   it('requeues for a replay only a send that failed before Meta accepted it', async () => {
     const error = { code: 'GRAPH_131047', message: 'Re-engagement message', retryable: false };
     const failed = command();
-    await repo().claim(failed);
+    await repo().claimForSend(failed);
     await repo().markSending(failed.commandId, 1);
     await repo().markFailed(failed.commandId, { error, attempts: 1 });
     const requeued = await repo().requeueFailed(failed.commandId, { note: 'replayed' });
@@ -105,11 +153,11 @@ describe('outbound_messages repository (real PostgreSQL)', () => {
     expect(requeued.message?.history.map((h) => h.status)).toEqual(['queued', 'sending', 'failed', 'queued']);
     expect(requeued.message?.history.at(-1)?.note).toBe('replayed');
     // The sender then finds it queued and may send it again.
-    expect((await repo().claim(failed)).status).toBe('queued');
+    expect((await repo().claimForSend(failed)).message.status).toBe('queued');
 
     // Accepted by Meta, then reported failed (a delivery failure): never sent again.
     const delivered = command();
-    await repo().claim(delivered);
+    await repo().claimForSend(delivered);
     await repo().markSent(delivered.commandId, {
       metaMessageId: `wamid.${delivered.commandId}`,
       attempts: 1,

@@ -80,7 +80,7 @@ const toMessage = (r: Row): OutboundMessage => ({
 });
 
 export interface OutboundMessagesRepository {
-  /** Records a command as queued unless it is known already; returns the row either way. */
+  /** Records a command as queued unless it is known already; returns the row either way (the API). */
   claim(input: {
     commandId: string;
     integrationId: string;
@@ -88,6 +88,21 @@ export interface OutboundMessagesRepository {
     recipient: string;
     messageType: string;
   }): Promise<OutboundMessage>;
+  /**
+   * The sender takes a command: a command seen for the first time is recorded as queued and, in
+   * the same statement, as sending (`created: true`, attempts 0 until the first call is counted);
+   * a known one (a redelivery, or a row the API created) is returned as it is, for the caller to
+   * decide. One statement instead of a claim and a separate "sending" update: the sending status
+   * only tells an admin the sender has the command; a redelivered command is skipped only when it
+   * was sent (see SENT_OR_LATER), so the window in which a crash repeats a send does not move.
+   */
+  claimForSend(input: {
+    commandId: string;
+    integrationId: string;
+    channel: OutboundMessage['channel'];
+    recipient: string;
+    messageType: string;
+  }): Promise<{ message: OutboundMessage; created: boolean }>;
   /** Just before the Graph call: from here until markSent, a crash may repeat the send. */
   markSending(commandId: string, attempt: number): Promise<void>;
   markSent(commandId: string, input: { metaMessageId: string | null; attempts: number }): Promise<void>;
@@ -156,22 +171,24 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
   const coalesce = <I, O>(run: (inputs: I[]) => Promise<O[]>) =>
     createCoalescer<I, O>({ run, maxBatch: 200, maxInFlight: COALESCED_IN_FLIGHT });
 
-  type ClaimInput = Parameters<OutboundMessagesRepository['claim']>[0];
-  const claimBatched = coalesce<ClaimInput, OutboundMessage>(async (inputs) => {
-    const { rows } = await pool.query<Row>({
-      name: 'outbound_claim_many',
+  type ClaimInput = Parameters<OutboundMessagesRepository['claimForSend']>[0];
+  type Claimed = Awaited<ReturnType<OutboundMessagesRepository['claimForSend']>>;
+  const claimBatched = coalesce<ClaimInput, Claimed>(async (inputs) => {
+    const { rows } = await pool.query<Row & { created: boolean }>({
+      name: 'outbound_claim_for_send',
       text: `WITH input AS (
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
              AS t(command_id, integration_id, channel, recipient, message_type)),
          ins AS (
-           INSERT INTO outbound_messages (command_id, integration_id, channel, recipient, message_type, history)
-           SELECT command_id, integration_id, channel, recipient, message_type,
-                  jsonb_build_array(jsonb_build_object('status', 'queued', 'at', $6::text))
+           INSERT INTO outbound_messages (command_id, integration_id, channel, recipient, message_type, status, history)
+           SELECT command_id, integration_id, channel, recipient, message_type, 'sending',
+                  jsonb_build_array(jsonb_build_object('status', 'queued', 'at', $6::text),
+                                    jsonb_build_object('status', 'sending', 'at', $6::text))
            FROM input
            ON CONFLICT (command_id) DO NOTHING RETURNING *)
-         SELECT * FROM ins
+         SELECT *, true AS created FROM ins
          UNION ALL
-         SELECT o.* FROM outbound_messages o WHERE o.command_id IN (SELECT command_id FROM input)`,
+         SELECT o.*, false AS created FROM outbound_messages o WHERE o.command_id IN (SELECT command_id FROM input)`,
       values: [
         inputs.map((i) => i.commandId),
         inputs.map((i) => i.integrationId),
@@ -187,7 +204,7 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
     return inputs.map((i) => {
       const row = byId.get(i.commandId);
       if (!row) throw new Error(`claim returned no row for command ${i.commandId}`);
-      return toMessage(row);
+      return { message: toMessage(row), created: row.created };
     });
   });
 
@@ -235,7 +252,27 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
   }
 
   return {
-    claim: (input) => claimBatched(input),
+    async claim(input) {
+      const { rows } = await pool.query<Row>({
+        name: 'outbound_claim',
+        text: `WITH ins AS (
+           INSERT INTO outbound_messages (command_id, integration_id, channel, recipient, message_type, history)
+           VALUES ($1, $2, $3, $4, $5, jsonb_build_array(jsonb_build_object('status', 'queued', 'at', $6::text)))
+           ON CONFLICT (command_id) DO NOTHING RETURNING *)
+         SELECT * FROM ins UNION ALL SELECT * FROM outbound_messages WHERE command_id = $1 LIMIT 1`,
+        values: [
+          input.commandId,
+          input.integrationId,
+          input.channel,
+          input.recipient,
+          input.messageType,
+          new Date().toISOString(),
+        ],
+      });
+      return toMessage(rows[0] as Row);
+    },
+
+    claimForSend: (input) => claimBatched(input),
 
     markSending: (commandId, attempt) => markSendingBatched({ commandId, attempt }),
 

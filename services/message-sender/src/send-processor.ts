@@ -157,7 +157,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
     },
 
     async process(command: SendCommand, signal: AbortSignal): Promise<void> {
-      const existing = await outbound.claim({
+      const { message: existing, created } = await outbound.claimForSend({
         commandId: command.commandId,
         integrationId: command.integrationId,
         channel: command.channel,
@@ -199,6 +199,8 @@ export function createSendProcessor(deps: SendProcessorDeps) {
       let attempts = existing.attempts;
       let refusedToken: string | null = null;
       let rateKey: RateKey | null = null;
+      // A command seen for the first time was recorded as sending by the claim itself.
+      let recordedSending = created;
 
       try {
         const sent = await pRetry(
@@ -211,7 +213,8 @@ export function createSendProcessor(deps: SendProcessorDeps) {
               recipient: command.to,
             };
             attempts += 1;
-            await outbound.markSending(command.commandId, attempts);
+            if (recordedSending) recordedSending = false;
+            else await outbound.markSending(command.commandId, attempts);
             // Pair rate first (this recipient only), then the account's pace. Booked after the
             // database write and immediately before the call, so the calls leave at the paced
             // instants instead of bunching behind PostgreSQL round trips.
