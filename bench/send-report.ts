@@ -111,6 +111,8 @@ export interface SendBenchContext {
   senderDefaults?: Record<string, string>;
   /** The sender's source revision (git), since its pacing and defaults change over time. */
   senderRevision?: string;
+  /** The start command as package.json defines it (flags included), plus any BENCH_SENDER_NODE_ARGS. */
+  senderCommand: string;
   repeatedRuns: string[];
   warnings: string[];
   profile: {
@@ -351,7 +353,7 @@ export function renderSection(ctx: SendBenchContext, runs: readonly RunRecord[])
   const out = [
     SEND_SECTION_TITLE,
     '',
-    'The real `message-sender` (`node services/message-sender/src/main.ts`, one worker) consumes send commands the ' +
+    `The real \`message-sender\` (one worker, started as \`pnpm start:message-sender\` starts it: \`${ctx.senderCommand}\`) consumes send commands the ` +
       'benchmark produced beforehand, calls meta-sim (its own process, `packages/meta-sim/src/meta-sim-cli.ts`, ' +
       `${ctx.simLatencyMs} ms added to every Graph call, configured only over \`/_sim/*\`), records each send in ` +
       'PostgreSQL (`outbound_messages`) and publishes one result per command (acks=all).',

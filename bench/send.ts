@@ -1,4 +1,5 @@
 // Message-sender benchmark: `pnpm bench:send`. See the "Message sender" section of docs/benchmarks.md.
+
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { freePorts, startKafkaBroker, startTestPostgres } from '@omnistream/testing/harness';
 import { graphClientBlock, messageSenderBlock, postgresBlock } from '../packages/config/src/index.ts';
 import { createLogger } from '../packages/logger/src/index.ts';
+import { serviceCommand } from '../scripts/service-command.ts';
 import { benchRun } from './children.ts';
 import { summarizeCpuProfile } from './cpu-profile.ts';
 import { fmt, writeDocsSection } from './graph-report.ts';
@@ -141,28 +143,28 @@ function scenarioSpecs(s: ReturnType<typeof settingsFrom>): ScenarioSpec[] {
 }
 
 /**
- * Findings from the full runs of 2026-11-21 (the last one after the mokapi search index was turned
- * off, named prepared statements and the departure window) and the experiments around them
- * (BENCH_CHATS, BENCH_SENDER_ENV, BENCH_PACED_RATE), kept next to the figures.
+ * Findings from the full runs of 2026-11-21 and the single-run experiments around them
+ * (BENCH_SCENARIOS=lifted BENCH_RUNS=1 with BENCH_CHATS, BENCH_SENDER_ENV, BENCH_SENDER_NODE_ARGS), kept next to the figures.
  */
 const NOTES: string[] = [
-  'Scenario 1 is CPU-bound: about 175 % of the 200 % is busy, and the bench process and the kernel take most of the ' +
-    'rest. Per command: sender ~0.47 ms, PostgreSQL ~0.45 ms, broker ~0.14 ms, meta-sim ~0.1 ms, about 1.2 ms in all, ' +
-    'so two cores top out near 1,500 commands/s with nothing else running. PostgreSQL still does three write ' +
-    'transactions per command (`claim` INSERT … ON CONFLICT … RETURNING, `markSending` UPDATE, `markSent` UPDATE, each ' +
-    'its own commit). Runs vary (1,250–1,450 commands/s in this run).',
-  'What moved scenario 1 from 658 to 1,421 commands/s: (1) mokapi’s dashboard search index, which the test harness ' +
-    'now turns off, was most of the broker’s CPU (broker 63 % → 19 % at twice the rate); (2) the send path’s SQL ' +
-    'statements are named prepared statements, planned once per connection (PostgreSQL went from ~1.1 ms to ~0.45 ms of ' +
-    'CPU per command). A larger PostgreSQL pool (DATABASE_POOL_MAX=20) made no difference (1,373 vs 1,369 in single runs).',
-  'Still in the way of 1,500: the sender’s own CPU (~0.47 ms per command: kafkajs, undici, pg and writev in the ' +
-    'profile below; no single hot spot) and the third commit per command. Folding `markSending` into `claim` would ' +
-    'save one but would widen the crash window to commands still waiting for their rate slot.',
-  'Sender memory: 137 MB RSS when idle (65 MB V8 heap), 380–400 MB under scenario 1. Lowering SENDER_MAX_BUFFERED ' +
-    '(now 1,000 by default, 5,000 before) does not change that much: 408 MB at 5,000, 328–389 MB at 500, 335 MB at 500 ' +
-    'with MAX_CONCURRENT_CHATS=100 (measured before the changes above). With `--max-semi-space-size=4` the peak was ' +
-    '298 MB. With `--max-old-space-size=128` it was 290 MB, but GC pushed the sender to 108 % CPU and throughput halved, ' +
-    'so the live heap under load is ~100–130 MB. The next step is a heap snapshot under load.',
+  'What held scenario 1 near 1,400 commands/s was not CPU but the Graph connection pool: throughput is at most ' +
+    'GRAPH_CONNECTIONS / round trip, and with two busy cores a 10 ms simulator call took ~45 ms from the sender’s side, ' +
+    'so 64 connections capped it at ~1,420/s while the sends queued in undici (Graph p50 150–200 ms). Single runs on the ' +
+    'same code: 64 connections 1,383–1,455/s, 128 → 2,160/s, 256 → 2,264/s. GRAPH_CONNECTIONS now defaults to 256 ' +
+    '(connections are opened only as needed).',
+  'PostgreSQL: the send path’s writes are coalesced (packages/db/src/coalescer.ts): calls made while two statements of ' +
+    'the same kind are in flight share the next one (unnested arrays, one commit), and a new command is claimed and ' +
+    'marked sending in one statement, so a command costs two row writes instead of three. Each call still resolves only ' +
+    'after its own row is committed, and a failing row fails only its own call. PostgreSQL CPU per command went from ' +
+    '~0.45 ms to ~0.15–0.3 ms (it falls as batches grow). Forcing generic plans (plan_cache_mode) made it worse for the ' +
+    'larger batches (1,249–1,405 vs 1,427–1,664/s in alternating runs), so plans stay PostgreSQL’s choice.',
+  'Fewer conversations in flight make batches smaller: BENCH_CHATS=100 gave 729–990/s with PostgreSQL the busiest ' +
+    'process (105 % CPU), 200 gave 1,189/s (both with 64 Graph connections).',
+  'Sender memory: V8 sizes the young generation from the machine’s memory (up to 64 MB per semi-space here) and lets ' +
+    'the old generation grow to 4× its live size between full collections (the trace showed 168 MB collected down to ' +
+    '46 MB), which put the sender at 380–400 MB. The start script bounds both: `--max-semi-space-size=8` and ' +
+    '`--heap-growing-percent=40` (182 MB at 1,956/s in a single run; 25 % gave 173 MB but cost throughput, 1,688/s; ' +
+    'semi-space 16 with 50 % gave 195–205 MB). MALLOC_ARENA_MAX=2 keeps glibc from adding an arena per thread.',
   'Scenario 2: 77.0 sends/s and no 130429 in 3 runs. Before the departure window ' +
     '(services/message-sender/src/departure-window.ts) the same scenario paced 78.8 sends/s and still drew 2 + 2 + 0 × ' +
     '130429, all at start-up: the bucket books theoretical instants, and timers that fire late while the event loop is ' +
@@ -367,6 +369,17 @@ async function main(): Promise<void> {
     sharedSenderEnv,
     senderDefaults: senderDefaults(),
     senderRevision: senderRevision(),
+    senderCommand: (() => {
+      const c = serviceCommand('message-sender');
+      const extra = (process.env.BENCH_SENDER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+      return [
+        ...Object.entries(c.env).map(([k, v]) => `${k}=${v}`),
+        'node',
+        ...c.nodeArgs,
+        ...extra,
+        c.entry,
+      ].join(' ');
+    })(),
     repeatedRuns: repeated,
     warnings,
     profile,

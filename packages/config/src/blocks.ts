@@ -118,8 +118,13 @@ export const graphClientBlock = {
   GRAPH_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   /** Time allowed between body chunks of a response. */
   GRAPH_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
-  /** Keep-alive connections per Graph host per process. */
-  GRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1_000).default(64),
+  /**
+   * Keep-alive connections per Graph host per process (opened as needed). The sender's throughput
+   * is at most connections / round trip: 64 capped it near 1,400/s against a 10 ms simulator once
+   * event-loop delays stretched round trips to ~45 ms (docs/benchmarks.md); Meta's own latency is
+   * higher still.
+   */
+  GRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1_000).default(256),
 };
 
 /**
