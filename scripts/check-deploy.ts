@@ -178,7 +178,7 @@ function serviceBlocks(config: string): Map<string, string> {
 /** A list-valued key of a rendered service block (`command:` followed by `- item` lines). */
 function composeList(block: string, key: string): string[] | null {
   const lines = block.split('\n');
-  const start = lines.findIndex((l) => l === `    ${key}:`);
+  const start = lines.indexOf(`    ${key}:`);
   if (start === -1) return null;
   const items: string[] = [];
   for (const line of lines.slice(start + 1)) {
