@@ -165,15 +165,13 @@ const NOTES: string[] = [
     '46 MB), which put the sender at 380–400 MB. The start script bounds both: `--max-semi-space-size=8` and ' +
     '`--heap-growing-percent=40` (182 MB at 1,956/s in a single run; 25 % gave 173 MB but cost throughput, 1,688/s; ' +
     'semi-space 16 with 50 % gave 195–205 MB). MALLOC_ARENA_MAX=2 keeps glibc from adding an arena per thread.',
-  'Scenario 2 runs at the edge of the simulator’s limit: the sender lets at most 77 calls (97 % of 80) leave in any ' +
-    '1000 ms of actual departures (services/message-sender/src/departure-window.ts), and the simulator counts arrivals ' +
-    'in an exact sliding second, 80 allowed, so the simulator’s busiest second is always 80 ("max in any 1 s"). Three ' +
-    'calls of slack are used up when one arrival is held back ~40 ms relative to those after it (an event-loop stall in ' +
-    'either process). The previous full run saw 0 × 130429 in 3 runs; this one 1 + 27 + 1, the 27 in a run with a ' +
-    '689 ms stall while other work took 17 % of a core. A control with the old GRAPH_CONNECTIONS=64 gave 2, 0, 0, so the ' +
-    'connection change is not the cause. Each 130429 was retried after its Retry-After and sent; the steady rate stayed ' +
-    '75.7–77.1/s. Holding more slack (76 in 1000 ms) would buy ~13 ms more tolerance at ~76.0/s, the bottom of the ' +
-    'target range; it was not changed.',
+  'Scenario 2 runs at the edge of the simulator’s limit, which counts arrivals in an exact sliding second (80 ' +
+    'allowed), so its busiest second is 79–80 ("max in any 1 s"). The sender lets at most 76 calls (96 % of 80) leave in ' +
+    'any 1000 ms of actual departures (services/message-sender/src/departure-window.ts). With 77 (97 %), calls held ' +
+    'back by an event-loop stall in either process arrived bunched with later ones: 1 + 27 + 1 × 130429 in the full ' +
+    'run before this one (the 27 in a run with a 689 ms stall while other work took 17 % of a core), 2 + 0 + 0 in a ' +
+    'control run, 0 in the run before those; each refused call was retried after its Retry-After and sent. With 76: ' +
+    '0 + 0 + 0 at 76.1–76.2/s in a paced-only run, then the figures above. The cost is ~1 msg/s of the 80.',
   'Before the earlier pacing fixes (7b39e94, d83d3a0), the same scenario gave 28 sends/s with 131 × 130429 over three ' +
     'runs. Three defects combined there. (1) The bucket allowed a burst of rate/10 on top of the rate. (2) The slot was ' +
     'booked before the `markSending` round trip. (3) `TokenBucket.penalize` added each throttle’s retry delay to the ' +
