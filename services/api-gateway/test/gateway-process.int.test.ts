@@ -10,8 +10,11 @@ import { createLogger } from '@omnistream/logger';
 import { createMetaSim, type MetaSim } from '@omnistream/meta-sim';
 import { freePorts, readMessages, testKafka, uniqueTopicNames, useTestDatabase } from '@omnistream/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { serviceCommand } from '../../../scripts/service-command.ts';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+// Started as `pnpm start:api-gateway` starts it: its Node flags and environment (package.json).
+const START = serviceCommand('api-gateway');
+const MAIN = fileURLToPath(new URL(`../../../${START.entry}`, import.meta.url));
 const keys = [{ id: 'k1', key: randomBytes(32) }];
 const ADMIN_KEY = `osk_${randomBytes(32).toString('base64url')}`;
 const TOKEN = `EAAGproc${randomBytes(8).toString('hex')}`;
@@ -38,9 +41,10 @@ describe('api-gateway process (pnpm start:api-gateway): start-up, SIGTERM during
     const [port] = await freePorts(1);
     const base = `http://127.0.0.1:${port}`;
     const output: string[] = [];
-    child = spawn(process.execPath, [MAIN], {
+    child = spawn(process.execPath, [...START.nodeArgs, MAIN], {
       cwd: mkdtempSync(join(tmpdir(), 'omni-gateway-')),
       env: {
+        ...START.env,
         PATH: process.env.PATH ?? '',
         DATABASE_URL: db.url,
         KAFKA_BROKERS: testKafka().brokers.join(','),

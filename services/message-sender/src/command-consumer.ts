@@ -74,11 +74,26 @@ export async function startCommandConsumer(options: CommandConsumerOptions) {
       log.error({ err, commandId: item.command.commandId }, 'command runner failed'),
   });
 
-  async function commit(): Promise<void> {
+  // One offset commit at a time: two in flight for the same partitions could land out of order and
+  // move the committed offset back (and mokapi, the test broker, crashes on back-to-back commits of
+  // one group: a data race in its offset-commit metrics). The final commit at shutdown waits for
+  // the one in flight.
+  let committing: Promise<void> | null = null;
+  async function commitOnce(): Promise<void> {
     const points = tracker.commitPoints();
     if (points.length > 0) await consumer.commitOffsets(points);
   }
+  async function commit(): Promise<void> {
+    while (committing) await committing.catch(() => {});
+    committing = commitOnce();
+    try {
+      await committing;
+    } finally {
+      committing = null;
+    }
+  }
   const commitTimer = setInterval(() => {
+    if (committing) return; // the next tick commits whatever finished meanwhile
     commit().catch((err) => log.warn({ err }, 'offset commit failed; will retry'));
   }, options.commitIntervalMs ?? 200);
   commitTimer.unref();

@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts, testKafka, uniqueTopicNames, useTestDatabase } from '@omnistream/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { serviceCommand } from '../../../scripts/service-command.ts';
 import { collect, command, commandProducer, encryptionKeys, startWorld, until } from './harness.ts';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+// Started as `pnpm start:message-sender` starts it: its Node flags and environment (package.json).
+const START = serviceCommand('message-sender');
+const MAIN = fileURLToPath(new URL(`../../../${START.entry}`, import.meta.url));
 const MAX_CONCURRENT_CHATS = 8;
 
 type World = Awaited<ReturnType<typeof startWorld>>;
@@ -49,9 +52,9 @@ async function senderProcessRig(
   };
   const output: string[] = [];
   const start = () => {
-    const child = spawn(process.execPath, [MAIN], {
+    const child = spawn(process.execPath, [...START.nodeArgs, MAIN], {
       cwd: mkdtempSync(join(tmpdir(), 'omni-sender-')),
-      env,
+      env: { ...START.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (d) => output.push(String(d)));

@@ -5,20 +5,23 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts, readMessages, testKafka, uniqueTopic, useTestDatabase } from '@omnistream/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { serviceCommand } from '../../../scripts/service-command.ts';
 import { APP_SECRET, encryptionKeys, VERIFY_TOKEN } from './harness.ts';
 import { whatsappWebhook } from './payloads.ts';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+// Started as `pnpm start:webhook-ingestor` starts it: its Node flags and environment (package.json).
+const START = serviceCommand('webhook-ingestor');
+const MAIN = fileURLToPath(new URL(`../../../${START.entry}`, import.meta.url));
 
 function startProcess(env: Record<string, string>): {
   child: ChildProcess;
   output: string[];
   listening: Promise<void>;
 } {
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...START.nodeArgs, MAIN], {
     // An empty working directory, so no developer .env is read.
     cwd: mkdtempSync(join(tmpdir(), 'omni-ingestor-')),
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...START.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
