@@ -5,7 +5,7 @@ import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl, freePorts, startKafkaBroker, startTestPostgres } from '@omnistream/testing/harness';
-import { serviceCommand } from '../scripts/service-command.ts';
+import { formatServiceCommand, serviceCommand } from '../scripts/service-command.ts';
 import { benchRun, type Child, spawnNode, stopChild, waitForHttp } from './children.ts';
 import { summarizeCpuProfile } from './cpu-profile.ts';
 import { writeDocsSection } from './graph-report.ts';
@@ -400,16 +400,7 @@ async function main(): Promise<void> {
     fixedConnections: settings.fixedConnections,
     requestMix,
     ingestorEnv: { HTTP_HOST: ingestorEnv.HTTP_HOST, LOG_LEVEL: ingestorEnv.LOG_LEVEL },
-    ingestorCommand: (() => {
-      const c = serviceCommand('webhook-ingestor');
-      return [
-        ...Object.entries(c.env).map(([k, v]) => `${k}=${v}`),
-        'node',
-        ...c.nodeArgs,
-        ...settings.ingestorNodeArgs,
-        c.entry,
-      ].join(' ');
-    })(),
+    ingestorCommand: formatServiceCommand(serviceCommand('webhook-ingestor'), settings.ingestorNodeArgs),
     ingestorWarnings: ingestors.flatMap((c) => c.counted),
     repeatedRuns: repeated,
     idleRssMb,

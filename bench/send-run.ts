@@ -37,6 +37,8 @@ export interface RunEnv {
   appSecret: string;
   senderLog: string;
   sharedSenderEnv: Record<string, string>;
+  /** BENCH_SENDER_NODE_ARGS: extra Node flags, after the start script's own. */
+  senderNodeArgs: readonly string[];
   log: (line: string) => void;
 }
 
@@ -298,7 +300,7 @@ export async function runScenario(
     name: 'message-sender',
     args: [
       ...command.nodeArgs,
-      ...(process.env.BENCH_SENDER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      ...env.senderNodeArgs,
       ...(options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
       join(env.root, command.entry),
     ],

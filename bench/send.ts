@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { freePorts, startKafkaBroker, startTestPostgres } from '@omnistream/testing/harness';
 import { graphClientBlock, messageSenderBlock, postgresBlock } from '../packages/config/src/index.ts';
 import { createLogger } from '../packages/logger/src/index.ts';
-import { serviceCommand } from '../scripts/service-command.ts';
+import { formatServiceCommand, serviceCommand } from '../scripts/service-command.ts';
 import { benchRun } from './children.ts';
 import { summarizeCpuProfile } from './cpu-profile.ts';
 import { fmt, writeDocsSection } from './graph-report.ts';
@@ -59,7 +59,8 @@ function settingsFrom(env: NodeJS.ProcessEnv) {
     if (!['lifted', 'paced', 'faults'].includes(s)) throw new Error(`BENCH_SCENARIOS: unknown scenario ${s}`);
   }
   const runs = num('BENCH_RUNS', 3, 1);
-  const full = !quick && runs >= 3 && scenarios.length === 3 && !env.BENCH_SENDER_ENV;
+  const full =
+    !quick && runs >= 3 && scenarios.length === 3 && !env.BENCH_SENDER_ENV && !env.BENCH_SENDER_NODE_ARGS;
   return {
     quick,
     runs,
@@ -75,6 +76,8 @@ function settingsFrom(env: NodeJS.ProcessEnv) {
     pacedRate: num('BENCH_PACED_RATE', 80, 80),
     cpuProfile: env.BENCH_CPU_PROF ? env.BENCH_CPU_PROF === '1' : !quick && scenarios.includes('lifted'),
     quietWaitS: num('BENCH_QUIET_WAIT_S', 600, 30),
+    /** Extra Node flags for the sender (experiments, e.g. `--max-semi-space-size=16`), after its own. */
+    senderNodeArgs: (env.BENCH_SENDER_NODE_ARGS ?? '').split(' ').filter(Boolean),
     /** Extra sender env for experiments, e.g. `SENDER_MAX_BUFFERED=500,DATABASE_POOL_MAX=20`. */
     senderEnv: Object.fromEntries(
       (env.BENCH_SENDER_ENV ?? '')
@@ -238,6 +241,7 @@ async function main(): Promise<void> {
     appSecret,
     senderLog,
     sharedSenderEnv,
+    senderNodeArgs: settings.senderNodeArgs,
     log,
   };
 
@@ -371,17 +375,7 @@ async function main(): Promise<void> {
     sharedSenderEnv,
     senderDefaults: senderDefaults(),
     senderRevision: senderRevision(),
-    senderCommand: (() => {
-      const c = serviceCommand('message-sender');
-      const extra = (process.env.BENCH_SENDER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-      return [
-        ...Object.entries(c.env).map(([k, v]) => `${k}=${v}`),
-        'node',
-        ...c.nodeArgs,
-        ...extra,
-        c.entry,
-      ].join(' ');
-    })(),
+    senderCommand: formatServiceCommand(serviceCommand('message-sender'), settings.senderNodeArgs),
     repeatedRuns: repeated,
     warnings,
     profile,

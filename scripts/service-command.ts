@@ -45,3 +45,14 @@ export function serviceCommand(service: ServiceName, root = ROOT): ServiceComman
   if (script === undefined) throw new Error(`package.json has no start:${service} script`);
   return parseServiceCommand(script);
 }
+
+/** The command as one shell line (for reports), with `extraNodeArgs` after the script's own flags. */
+export function formatServiceCommand(command: ServiceCommand, extraNodeArgs: readonly string[] = []): string {
+  return [
+    ...Object.entries(command.env).map(([k, v]) => `${k}=${v}`),
+    'node',
+    ...command.nodeArgs,
+    ...extraNodeArgs,
+    command.entry,
+  ].join(' ');
+}
