@@ -26,6 +26,16 @@ export function createPool(options: CreatePoolOptions): Pool {
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', (err) => options.logger.warn({ err }, 'idle PostgreSQL client failed; it was discarded'));
+  // pg-pool listens for errors only on idle clients. A checked-out client whose connection drops
+  // between queries (the spool relay holds one while Kafka acknowledges) would emit 'error' with no
+  // listener, an uncaught exception that ends the process. Its next query fails instead, and the
+  // holder releases it as broken.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => {
+      if (client.listenerCount('error') === 1)
+        options.logger.warn({ err }, 'PostgreSQL connection of a client in use failed');
+    });
+  });
   return pool;
 }
 
