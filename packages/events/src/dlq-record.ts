@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { IsoDateTimeSchema, SchemaVersionSchema } from './primitives.ts';
 
-export const DLQ_REASONS = ['invalid', 'retries_exhausted', 'non_retryable', 'needs_reauth_timeout'] as const;
+/** `marketing_opted_out`: a MARKETING template to a WhatsApp customer who stopped marketing messages. */
+export const DLQ_REASONS = [
+  'invalid',
+  'retries_exhausted',
+  'non_retryable',
+  'needs_reauth_timeout',
+  'marketing_opted_out',
+] as const;
 export type DlqReason = (typeof DLQ_REASONS)[number];
 
 /** One failed attempt (or, for `invalid`, one validation problem). */

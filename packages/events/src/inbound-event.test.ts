@@ -231,6 +231,73 @@ describe('InboundEventSchema accepts what the ingestor publishes', () => {
         payload: { reason: 'WhatsApp change field account_update is not normalized', type: 'account_update' },
       }),
     ],
+    [
+      'WhatsApp text from a username-only customer (BSUID, no phone number)',
+      envelope({
+        contact: { id: 'US.13491208655302741918', userId: 'US.13491208655302741918', username: 'kerry.f' },
+      }),
+    ],
+    [
+      'WhatsApp group message',
+      envelope({
+        payload: { messageId: 'wamid.g1', type: 'text', text: 'hi all', groupId: 'Y2FwaV9ncm91cDox' },
+      }),
+    ],
+    [
+      'WhatsApp history message',
+      envelope({ history: { status: 'READ', phase: 0, chunkOrder: 1, progress: 55 } }),
+    ],
+    [
+      'WhatsApp changed number',
+      envelope({
+        kind: 'contact_change',
+        contact: { id: '16505559999' },
+        payload: {
+          change: 'number_changed',
+          source: 'system',
+          previous: { waId: '16315551181' },
+          current: { waId: '16505559999' },
+          messageId: 'wamid.sys',
+        },
+      }),
+    ],
+    [
+      'WhatsApp call',
+      envelope({
+        kind: 'call',
+        payload: {
+          callId: 'wacid.1',
+          event: 'terminate',
+          direction: 'USER_INITIATED',
+          status: 'COMPLETED',
+          durationSeconds: 50,
+        },
+      }),
+    ],
+    [
+      'WhatsApp marketing stop',
+      envelope({
+        kind: 'marketing_preference',
+        payload: {
+          preference: 'stop',
+          category: 'marketing_messages',
+          detail: 'User requested to stop marketing messages',
+        },
+      }),
+    ],
+    [
+      'WhatsApp played status of a group member',
+      envelope({
+        kind: 'status',
+        payload: {
+          messageId: 'wamid.v',
+          status: 'played',
+          recipientId: 'Y2FwaV9ncm91cDox',
+          groupId: 'Y2FwaV9ncm91cDox',
+          participant: { id: '16315551181' },
+        },
+      }),
+    ],
   ];
 
   it.each(valid)('%s', (_name, input) => {

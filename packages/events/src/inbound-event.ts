@@ -18,6 +18,11 @@ import {
   SchemaVersionSchema,
 } from './primitives.ts';
 import { RawFragmentSchema } from './raw-fragment.ts';
+import {
+  CallPayloadSchema,
+  ContactChangePayloadSchema,
+  MarketingPreferencePayloadSchema,
+} from './whatsapp-payloads.ts';
 
 export const INBOUND_EVENT_KINDS = [
   'message',
@@ -30,22 +35,39 @@ export const INBOUND_EVENT_KINDS = [
   'template_status',
   'fbe_install',
   'fbe_uninstall',
+  'contact_change',
+  'call',
+  'marketing_preference',
   'unsupported',
 ] as const;
 export const InboundEventKindSchema = z.enum(INBOUND_EVENT_KINDS);
 export type InboundEventKind = z.infer<typeof InboundEventKindSchema>;
 
 export const AccountSchema = z.object({
-  /** Tenant routing id: phone_number_id (WhatsApp; the WABA id for template events, which have no
-   * number), Page id (Messenger), IG account id (Instagram), external business id (FBE). */
+  /** Tenant routing id: phone_number_id (WhatsApp: any change whose value has
+   * `metadata.phone_number_id`; the WABA id only for changes without a number, such as templates),
+   * Page id (Messenger), IG account id (Instagram), external business id (FBE). */
   id: IdSchema,
   wabaId: IdSchema.optional(),
 });
 
+/**
+ * The customer, also on statuses and echoes (where it is the recipient). WhatsApp identity rule
+ * (docs/services.md, "Who the customer is"): `id` is the phone number (`wa_id`) whenever Meta sends
+ * one, and the business-scoped user id (BSUID) only for customers who reach the business with a
+ * username and no phone number; `userId` carries the BSUID whenever Meta sends one. A consumer that
+ * keyed customers by `id` before BSUIDs keeps the same keys.
+ */
 export const ContactSchema = z.object({
-  /** wa_id, PSID or IGSID: the customer, also on statuses and echoes (where it is the recipient). */
+  /** wa_id (or, without one, the BSUID), PSID or IGSID. */
   id: IdSchema,
   name: z.string().optional(),
+  /** WhatsApp business-scoped user id (`user_id`, e.g. `US.13491208655302741918`). */
+  userId: IdSchema.optional(),
+  /** WhatsApp parent BSUID (`parent_user_id`, contains `ENT`): shared across linked portfolios. */
+  parentUserId: IdSchema.optional(),
+  /** WhatsApp username (`profile.username`), when the customer has adopted one. */
+  username: z.string().min(1).optional(),
 });
 export type Contact = z.infer<typeof ContactSchema>;
 
@@ -70,6 +92,22 @@ const envelopeShape = {
    * app owns the thread. Present only then; a bot should read but not answer.
    */
   standby: z.literal(true).optional(),
+  /**
+   * WhatsApp coexistence history sync (`history` field): a message from before the number joined the
+   * Cloud API, delivered once at onboarding. Not new: a bot must not answer it. Its `eventId` equals
+   * the live delivery's, so a consumer that saw the message live deduplicates it.
+   */
+  history: z
+    .object({
+      /** Meta's `history_context.status` of the message (DELIVERED, READ, PLAYED, …), verbatim. */
+      status: z.string().min(1).optional(),
+      /** Sync phase (0: last day, 1: days 1–90, 2: days 90–180) and chunk, from `history[].metadata`. */
+      phase: z.int().nonnegative().optional(),
+      chunkOrder: z.int().nonnegative().optional(),
+      /** Percentage of the whole sync delivered so far. */
+      progress: z.number().min(0).max(100).optional(),
+    })
+    .optional(),
 };
 
 /**
@@ -142,6 +180,24 @@ export const InboundEventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('fbe_uninstall'),
     channel: z.literal('fbe'),
     payload: FbePayloadSchema,
+  }),
+  z.object({
+    ...conversational,
+    kind: z.literal('contact_change'),
+    channel: z.literal('whatsapp'),
+    payload: ContactChangePayloadSchema,
+  }),
+  z.object({
+    ...conversational,
+    kind: z.literal('call'),
+    channel: z.literal('whatsapp'),
+    payload: CallPayloadSchema,
+  }),
+  z.object({
+    ...conversational,
+    kind: z.literal('marketing_preference'),
+    channel: z.literal('whatsapp'),
+    payload: MarketingPreferencePayloadSchema,
   }),
   z.object({
     ...accountLevel,

@@ -2,10 +2,19 @@ import { z } from 'zod';
 import { IdSchema, MetaErrorSchema, MetaObjectSchema } from './primitives.ts';
 
 /**
- * WhatsApp delivery statuses. Only sent < delivered < read move forward; failed is terminal. `deleted`
- * and `warning` exist in Meta's status enum; anything else the ingestor meets becomes `unsupported`.
+ * WhatsApp delivery statuses. Only sent < delivered < read < played move forward (`played`: the
+ * customer played a voice message, after reading it); failed is terminal. `deleted` and `warning`
+ * exist in Meta's status enum; anything else the ingestor meets becomes `unsupported`.
  */
-export const MESSAGE_STATUSES = ['sent', 'delivered', 'read', 'failed', 'deleted', 'warning'] as const;
+export const MESSAGE_STATUSES = [
+  'sent',
+  'delivered',
+  'read',
+  'played',
+  'failed',
+  'deleted',
+  'warning',
+] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const StatusPayloadSchema = z.object({
@@ -20,6 +29,13 @@ export const StatusPayloadSchema = z.object({
   errors: z.array(MetaErrorSchema).optional(),
   /** `biz_opaque_callback_data` the business attached when sending. */
   bizOpaqueCallbackData: z.string().optional(),
+  /** Groups API: the message went to this group; `recipientId` is then the group too. */
+  groupId: IdSchema.optional(),
+  /**
+   * Groups API: the member this status is about (a read in a group is one member's read, not the
+   * group's). `id` follows the contact rule: the phone number when Meta sends one, else the BSUID.
+   */
+  participant: z.object({ id: IdSchema, userId: IdSchema.optional() }).optional(),
 });
 export type StatusPayload = z.infer<typeof StatusPayloadSchema>;
 
@@ -54,6 +70,8 @@ export const ReactionPayloadSchema = z.object({
   /** Absent on unreact. WhatsApp signals unreact with an empty emoji: that maps to `unreact`. */
   emoji: z.string().min(1).optional(),
   action: z.enum(['react', 'unreact']),
+  /** Groups API: the reaction was made in this group (the envelope's contact is the member). */
+  groupId: IdSchema.optional(),
 });
 export type ReactionPayload = z.infer<typeof ReactionPayloadSchema>;
 

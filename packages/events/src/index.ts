@@ -91,3 +91,14 @@ export {
   type SendResult,
   SendResultSchema,
 } from './send-result.ts';
+export {
+  type CallPayload,
+  CallPayloadSchema,
+  CONTACT_CHANGES,
+  type ContactChangePayload,
+  ContactChangePayloadSchema,
+  type MarketingPreferencePayload,
+  MarketingPreferencePayloadSchema,
+  type WhatsAppIds,
+  WhatsAppIdsSchema,
+} from './whatsapp-payloads.ts';

@@ -3,9 +3,15 @@ import type { SendCommand } from './send-command.ts';
 
 /**
  * Kafka key of an inbound event: `channel:accountId:contactId`, so one customer's events stay on one
- * partition and in order; the account id alone for events without a contact (templates, FBE).
+ * partition and in order; `channel:accountId:group:groupId` for a WhatsApp group's events, so the
+ * whole group's conversation is in order whoever wrote; the account id alone for events without a
+ * contact (templates, FBE).
  */
-export function inboundKey(event: Pick<InboundEvent, 'channel' | 'account' | 'contact'>): string {
+export function inboundKey(
+  event: Pick<InboundEvent, 'channel' | 'account' | 'contact'> & { payload?: unknown },
+): string {
+  const groupId = (event.payload as { groupId?: unknown } | undefined)?.groupId;
+  if (typeof groupId === 'string') return `${event.channel}:${event.account.id}:group:${groupId}`;
   return event.contact ? `${event.channel}:${event.account.id}:${event.contact.id}` : event.account.id;
 }
 

@@ -107,6 +107,9 @@ const commonShape = {
   replyToStory: MetaObjectSchema.optional(),
   /** WhatsApp attaches `errors[]` to messages it could not render (type `unsupported`). */
   errors: z.array(MetaErrorSchema).optional(),
+  /** WhatsApp Groups API: the group the message was sent in; the envelope's contact is the member who
+   * sent it, and the Kafka key is the group's (see inboundKey). Reply with `recipientType: "group"`. */
+  groupId: IdSchema.optional(),
 };
 
 /**

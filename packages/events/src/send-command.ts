@@ -34,8 +34,14 @@ const SendCommandObjectSchema = z.strictObject({
     .regex(/^[\x21-\x7e]{1,128}$/, 'must be 1-128 printable ASCII characters without spaces'),
   integrationId: IdSchema,
   channel: MessagingChannelSchema,
-  /** wa_id / phone number (WhatsApp), PSID (Messenger), IGSID (Instagram). */
+  /**
+   * WhatsApp: a phone number (`wa_id`), a business-scoped user id (BSUID, for customers known only by
+   * username: `contact.id` of their events), or a group id with `recipientType: "group"`.
+   * Messenger: PSID. Instagram: IGSID.
+   */
   to: IdSchema,
+  /** WhatsApp only: `group` sends to a Groups API group (`to` = the group id). Default `individual`. */
+  recipientType: z.enum(['individual', 'group']).optional(),
   message: OutboundMessageSchema,
   /** Meta message id to quote (WhatsApp `context.message_id`, Messenger / Instagram `reply_to.mid`). */
   replyTo: IdSchema.optional(),
@@ -124,6 +130,9 @@ function checkMessengerFields(cmd: SendCommandObject, ctx: Ctx): void {
       if (cmd[field] !== undefined) issue(ctx, [field], `${field} is not a WhatsApp option`);
     }
     return;
+  }
+  if (cmd.recipientType !== undefined) {
+    issue(ctx, ['recipientType'], 'recipientType is a WhatsApp option');
   }
   if (cmd.messagingType === 'MESSAGE_TAG' && cmd.tag === undefined) {
     issue(ctx, ['tag'], 'messagingType MESSAGE_TAG requires a tag');

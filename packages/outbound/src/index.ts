@@ -1,4 +1,10 @@
 export {
+  createMarketingPreferencesRepository,
+  type MarketingPreferenceChange,
+  type MarketingPreferencesRepository,
+  recipientIdentifier,
+} from './marketing-preferences.repository.ts';
+export {
   createOutboundMessagesRepository,
   type OutboundError,
   type OutboundMessage,

@@ -1,6 +1,6 @@
 import { createCoalescer, type Pool } from '@omnistream/db';
 
-export type OutboundStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+export type OutboundStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'played' | 'failed';
 
 export interface OutboundError {
   code: string;
@@ -35,11 +35,13 @@ export interface OutboundMessage {
   sentAt: Date | null;
   deliveredAt: Date | null;
   readAt: Date | null;
+  /** WhatsApp voice messages: when the customer played it (after read). */
+  playedAt: Date | null;
   failedAt: Date | null;
 }
 
 /** Already sent (or later): a redelivered command must not be sent again. */
-export const SENT_OR_LATER: ReadonlySet<OutboundStatus> = new Set(['sent', 'delivered', 'read']);
+export const SENT_OR_LATER: ReadonlySet<OutboundStatus> = new Set(['sent', 'delivered', 'read', 'played']);
 
 interface Row {
   command_id: string;
@@ -57,6 +59,7 @@ interface Row {
   sent_at: Date | null;
   delivered_at: Date | null;
   read_at: Date | null;
+  played_at: Date | null;
   failed_at: Date | null;
 }
 
@@ -76,6 +79,7 @@ const toMessage = (r: Row): OutboundMessage => ({
   sentAt: r.sent_at,
   deliveredAt: r.delivered_at,
   readAt: r.read_at,
+  playedAt: r.played_at,
   failedAt: r.failed_at,
 });
 
@@ -116,7 +120,7 @@ export interface OutboundMessagesRepository {
    */
   applyStatus(input: {
     metaMessageId: string;
-    status: 'sent' | 'delivered' | 'read' | 'failed';
+    status: 'sent' | 'delivered' | 'read' | 'played' | 'failed';
     at: string;
     error?: OutboundError;
   }): Promise<'applied' | 'stale' | 'unknown'>;
@@ -295,9 +299,13 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
     },
 
     async applyStatus(input) {
-      const column = { sent: 'sent_at', delivered: 'delivered_at', read: 'read_at', failed: 'failed_at' }[
-        input.status
-      ];
+      const column = {
+        sent: 'sent_at',
+        delivered: 'delivered_at',
+        read: 'read_at',
+        played: 'played_at',
+        failed: 'failed_at',
+      }[input.status];
       const { rowCount } = await pool.query(
         `UPDATE outbound_messages SET status = $2, ${column} = COALESCE(${column}, $3::timestamptz), updated_at = now(),
            last_error = COALESCE($4::jsonb, last_error),

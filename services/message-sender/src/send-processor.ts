@@ -11,7 +11,11 @@ import type { IntegrationsRepository, ResolvedToken, TokenProvider } from '@omni
 import { ENV_FALLBACK_INTEGRATION_ID } from '@omnistream/integrations';
 import type { Producer } from '@omnistream/kafka';
 import type { Logger } from '@omnistream/logger';
-import { type OutboundMessagesRepository, SENT_OR_LATER } from '@omnistream/outbound';
+import {
+  type MarketingPreferencesRepository,
+  type OutboundMessagesRepository,
+  SENT_OR_LATER,
+} from '@omnistream/outbound';
 import pRetry from 'p-retry';
 import type { RateKey, RateLimits } from './rate-limits.ts';
 import type { SenderMetrics } from './sender-metrics.ts';
@@ -30,6 +34,7 @@ export interface SendProcessorDeps {
   tokens: Pick<TokenProvider, 'byIntegrationId'>;
   integrations: Pick<IntegrationsRepository, 'flagNeedsReauth'>;
   outbound: OutboundMessagesRepository;
+  preferences: Pick<MarketingPreferencesRepository, 'marketingStoppedAt'>;
   producer: Pick<Producer, 'send'>;
   topics: { results: string; dlq: string };
   limits: RateLimits;
@@ -144,6 +149,27 @@ export function createSendProcessor(deps: SendProcessorDeps) {
     }
   }
 
+  /**
+   * A MARKETING template to a WhatsApp customer who stopped marketing messages (`user_preferences`
+   * webhook, recorded by the status tracker) is refused before any call: Meta would refuse it with
+   * 131050 anyway, and each refused marketing send counts against the number's quality.
+   */
+  async function refuseStoppedMarketing(command: SendCommand): Promise<void> {
+    if (command.channel !== 'whatsapp' || command.message.type !== 'template') return;
+    const since = await deps.preferences.marketingStoppedAt({
+      integrationId: command.integrationId,
+      recipient: command.to,
+      templateName: command.message.name,
+      language: command.message.language,
+    });
+    if (since === null) return;
+    throw new Terminal('marketing_opted_out', {
+      code: 'SENDER_MARKETING_OPTED_OUT',
+      message: `${command.to} stopped marketing messages on ${since.toISOString()} and has not resumed them; MARKETING template ${command.message.name} was not sent`,
+      retryable: false,
+    });
+  }
+
   return {
     /** Dead-letters a command that failed its schema; nothing is sent. */
     async rejectInvalid(raw: unknown, key: string | null, reason: string): Promise<void> {
@@ -203,6 +229,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
       let recordedSending = created;
 
       try {
+        await refuseStoppedMarketing(command);
         const sent = await pRetry(
           async () => {
             const resolved = await tokenFor(command, refusedToken, signal);

@@ -9,7 +9,7 @@ import {
 } from '@omnistream/integrations';
 import { createKafka, createProducer, type Producer, runConsumer } from '@omnistream/kafka';
 import type { Logger, Redactor } from '@omnistream/logger';
-import { createOutboundMessagesRepository } from '@omnistream/outbound';
+import { createMarketingPreferencesRepository, createOutboundMessagesRepository } from '@omnistream/outbound';
 import { createMetricsRegistry, type ShutdownStep } from '@omnistream/service-kit';
 import type { Registry } from 'prom-client';
 import { startCommandConsumer } from './command-consumer.ts';
@@ -84,12 +84,14 @@ export async function startSender(deps: {
   const producer = createProducer({ kafka, logger });
   await producer.connect();
   const outbound = createOutboundMessagesRepository({ pool });
+  const preferences = createMarketingPreferencesRepository(pool);
 
   const processor = createSendProcessor({
     graph,
     tokens: tokenProvider,
     integrations,
     outbound,
+    preferences,
     producer,
     topics: { results: settings.topics.results, dlq: settings.topics.dlq },
     limits: new RateLimits(settings.rateLimits),
@@ -112,7 +114,12 @@ export async function startSender(deps: {
     logger,
     groupId: `${settings.groupId}.status-tracker`,
     topics: [settings.topics.inbound],
-    handler: createStatusHandler({ repository: outbound, logger, outcomes: metrics.statusUpdates }),
+    handler: createStatusHandler({
+      repository: outbound,
+      preferences,
+      logger,
+      outcomes: metrics.statusUpdates,
+    }),
     policy: statusRetryPolicy,
     deadLetter: noDeadLetters,
   });

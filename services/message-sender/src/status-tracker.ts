@@ -1,18 +1,26 @@
 import type { InboundEvent } from '@omnistream/events';
 import type { ConsumedMessage, DeadLetterSink, FailurePolicy, MessageHandler } from '@omnistream/kafka';
 import type { Logger } from '@omnistream/logger';
-import type { OutboundError, OutboundMessagesRepository } from '@omnistream/outbound';
+import type {
+  MarketingPreferencesRepository,
+  OutboundError,
+  OutboundMessagesRepository,
+} from '@omnistream/outbound';
 import type { Counter } from 'prom-client';
 
-const TRACKED = new Set(['sent', 'delivered', 'read', 'failed']);
+const TRACKED = new Set(['sent', 'delivered', 'read', 'played', 'failed']);
 
 /**
  * Inbound `status` events → outbound_messages, forward only (the repository refuses to move a
  * status back, so Meta's out-of-order and repeated webhooks are harmless). Statuses for messages
  * this gateway did not send (another app on the same number) are counted and skipped.
+ *
+ * Inbound `marketing_preference` events → marketing_preferences, which the send processor reads
+ * before a MARKETING template (outcome `preference`; `ignored` when no integration matched).
  */
 export function createStatusHandler(deps: {
   repository: Pick<OutboundMessagesRepository, 'applyStatus'>;
+  preferences: Pick<MarketingPreferencesRepository, 'record'>;
   logger: Logger;
   outcomes: Counter<'outcome'>;
 }): MessageHandler {
@@ -22,6 +30,23 @@ export function createStatusHandler(deps: {
       event = JSON.parse(message.value?.toString('utf8') ?? '');
     } catch {
       deps.outcomes.inc({ outcome: 'unparseable' });
+      return;
+    }
+    if (event.kind === 'marketing_preference' && event.integrationId !== null) {
+      const ids = [event.contact.id, event.contact.userId].filter((id): id is string => id !== undefined);
+      await deps.preferences.record({
+        integrationId: event.integrationId,
+        contactIds: [...new Set(ids)],
+        optedOut: event.payload.preference === 'stop',
+        category: event.payload.category,
+        changedAt: event.occurredAt,
+        eventId: event.eventId,
+      });
+      deps.outcomes.inc({ outcome: 'preference' });
+      deps.logger.info(
+        { integrationId: event.integrationId, preference: event.payload.preference, eventId: event.eventId },
+        'marketing preference recorded',
+      );
       return;
     }
     if (event.kind !== 'status' || !TRACKED.has(event.payload.status)) {
@@ -39,7 +64,7 @@ export function createStatusHandler(deps: {
       : undefined;
     const outcome = await deps.repository.applyStatus({
       metaMessageId: event.payload.messageId,
-      status: event.payload.status as 'sent' | 'delivered' | 'read' | 'failed',
+      status: event.payload.status as 'sent' | 'delivered' | 'read' | 'played' | 'failed',
       at: event.occurredAt,
       ...(error ? { error } : {}),
     });

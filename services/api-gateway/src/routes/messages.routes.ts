@@ -10,7 +10,7 @@ export interface MessagesRouteDeps {
   messages: MessageService;
 }
 
-const STATUSES = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed'] as const;
+const STATUSES = ['queued', 'sending', 'sent', 'delivered', 'read', 'played', 'failed'] as const;
 const CommandIdSchema = z.string().regex(/^[\x21-\x7e]{1,128}$/, 'must be 1-128 printable ASCII characters');
 
 const SendErrorView = z.object({
@@ -47,6 +47,8 @@ const MessageView = z.object({
   sentAt: z.iso.datetime().nullable(),
   deliveredAt: z.iso.datetime().nullable(),
   readAt: z.iso.datetime().nullable(),
+  /** WhatsApp voice messages: when the customer played it. */
+  playedAt: z.iso.datetime().nullable(),
   failedAt: z.iso.datetime().nullable(),
 });
 
@@ -66,6 +68,7 @@ const view = (m: OutboundMessage): z.infer<typeof MessageView> => ({
   sentAt: toIso(m.sentAt),
   deliveredAt: toIso(m.deliveredAt),
   readAt: toIso(m.readAt),
+  playedAt: toIso(m.playedAt),
   failedAt: toIso(m.failedAt),
 });
 

@@ -20,6 +20,19 @@ function message(events: InboundEvent[]) {
   return event.payload;
 }
 
+/** The `contact_change` a changed-number system message gives: old number → new, on the new key. */
+function numberChange(events: InboundEvent[]) {
+  const change = single([events[1] as InboundEvent], 'contact_change');
+  expect(change).toMatchObject({ account, contact: { id: '16505559999' } });
+  expect(change.payload).toMatchObject({
+    change: 'number_changed',
+    source: 'system',
+    previous: { waId: CUSTOMER },
+    current: { waId: '16505559999' },
+  });
+  return change.payload;
+}
+
 /** What a consumer must see for each fixture holding one customer message (or reaction). */
 const expectations: Record<string, (events: InboundEvent[]) => void> = {
   'whatsapp-text.json': (events) => {
@@ -156,19 +169,23 @@ const expectations: Record<string, (events: InboundEvent[]) => void> = {
     });
   },
   'whatsapp-system-user-changed-number.json': (events) => {
-    const event = single(events, 'message');
+    // The system message as before, then the typed change that links the old and new numbers.
+    expect(events.map((e) => e.kind)).toEqual(['message', 'contact_change']);
+    const event = single([events[0] as InboundEvent], 'message');
     // No contacts[] on system webhooks: the contact has no name.
     expect(event.contact).toEqual({ id: CUSTOMER });
     expect(event.payload).toMatchObject({
       type: 'system',
       system: { type: 'user_changed_number', wa_id: '16505559999' },
     });
+    expect(numberChange(events)).toMatchObject({ messageId: event.payload.messageId });
   },
   'whatsapp-system-user-changed-number-legacy.json': (events) => {
-    expect(message(events)).toMatchObject({
+    expect(message([events[0] as InboundEvent])).toMatchObject({
       type: 'system',
       system: { wa_id: '16505559999', new_wa_id: '16505559999' },
     });
+    numberChange(events);
   },
   'whatsapp-unsupported.json': (events) => {
     expect(message(events)).toMatchObject({

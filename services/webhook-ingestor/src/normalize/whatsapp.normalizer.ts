@@ -11,6 +11,8 @@ import {
   recordOf,
   stringOf,
 } from './meta-values.ts';
+import { emitCalls, emitUserPreferences } from './whatsapp-calls.normalizer.ts';
+import { emitAppStateSync, emitEchoes, emitHistory } from './whatsapp-coexistence.normalizer.ts';
 import { emitWhatsAppMessage } from './whatsapp-message.normalizer.ts';
 import type { WhatsAppScope } from './whatsapp-scope.ts';
 import { emitWhatsAppStatus } from './whatsapp-status.normalizer.ts';
@@ -37,6 +39,15 @@ export function normalizeWhatsApp(entries: readonly unknown[], sink: EventSink):
   }
 }
 
+/** Fields of Meta's 2026 platform whose value carries `metadata.phone_number_id` and items to normalize. */
+const NUMBER_FIELDS: Record<string, (value: JsonObject, scope: WhatsAppScope, sink: EventSink) => void> = {
+  smb_message_echoes: emitEchoes,
+  history: emitHistory,
+  smb_app_state_sync: emitAppStateSync,
+  calls: emitCalls,
+  user_preferences: emitUserPreferences,
+};
+
 function normalizeChange(
   change: unknown,
   entry: JsonObject,
@@ -45,18 +56,29 @@ function normalizeChange(
 ): void {
   const field = stringOf(recordOf(change)?.field);
   const value = recordOf(change)?.value;
-  const wabaAccount = { id: wabaId ?? UNKNOWN_ACCOUNT, wabaId };
+  // Routing rule (meta-platform.md): a change whose value names a phone number belongs to that
+  // number; only changes without one (templates, account updates) fall back to the WABA id.
+  const phoneNumberId = idOf(recordOf(recordOf(value)?.metadata)?.phone_number_id);
+  const account = { id: phoneNumberId ?? wabaId ?? UNKNOWN_ACCOUNT, wabaId };
   try {
+    const numberField = field === undefined ? undefined : NUMBER_FIELDS[field];
     if (field === 'messages') {
       normalizeMessagesValue(value, wabaId, sink);
+    } else if (numberField !== undefined && phoneNumberId !== undefined) {
+      const v = value as JsonObject;
+      numberField(v, { account, contacts: arrayOf(v.contacts), valueErrors: metaErrorsOf(v.errors) }, sink);
+    } else if (numberField !== undefined) {
+      throw new MalformedFragmentError(
+        'value.metadata.phone_number_id is missing, so its events cannot be routed',
+      );
     } else if (field !== undefined && TEMPLATE_FIELDS.has(field)) {
-      emitWhatsAppTemplate(field, value, change, { account: wabaAccount, entryTime: entry.time }, sink);
+      emitWhatsAppTemplate(field, value, change, { account, entryTime: entry.time }, sink);
     } else {
       // account_update (bans, partner changes, verification, tier updates: pywa lists ~15 events),
-      // business_capability_update, phone_number_quality_update, smb_message_echoes, …
+      // business_capability_update, phone_number_quality_update, …
       sink.unsupported({
         channel: 'whatsapp',
-        account: wabaAccount,
+        account,
         occurredAt: isoFromMetaTime(entry.time),
         reason: `WhatsApp change field ${field ?? '(none)'} is not normalized`,
         type: field,
@@ -67,7 +89,7 @@ function normalizeChange(
   } catch (error) {
     sink.malformed(error, field === undefined ? 'WhatsApp change' : `WhatsApp ${field} change`, {
       channel: 'whatsapp',
-      account: wabaAccount,
+      account,
       occurredAt: isoFromMetaTime(entry.time),
       type: field,
       raw: change,
