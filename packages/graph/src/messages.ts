@@ -28,6 +28,8 @@ export interface WhatsAppSendResult {
   messageId: string;
   /** Normalized number of the recipient; absent for username-only (BSUID) recipients. */
   waId?: string;
+  /** The recipient's BSUID, when Meta answers with one (sends addressed by BSUID). */
+  userId?: string;
   /** Template sends only: accepted | held_for_quality_assessment | paused. */
   messageStatus?: string;
 }
@@ -45,7 +47,7 @@ export interface SenderActionResult {
 
 export function createMessageCalls(transport: Transport) {
   async function sendWhatsApp(input: SendWhatsAppInput): Promise<WhatsAppSendResult> {
-    const { phoneNumberId, token, to, message, replyTo, callbackData } = validate(
+    const { phoneNumberId, token, to, message, replyTo, callbackData, recipientType } = validate(
       SendWhatsAppInputSchema,
       input,
       'WhatsApp send',
@@ -57,7 +59,7 @@ export function createMessageCalls(transport: Transport) {
         method: 'POST',
         path,
         token,
-        json: whatsAppMessageBody(to, message, replyTo, callbackData),
+        json: whatsAppMessageBody(to, message, replyTo, callbackData, recipientType),
       }),
       path,
     );
@@ -69,6 +71,10 @@ export function createMessageCalls(transport: Transport) {
       .map((c) => optionalString(c, 'wa_id'))
       .find((id) => id !== undefined);
     if (waId !== undefined) result.waId = waId;
+    const userId = objects(data.contacts)
+      .map((c) => optionalString(c, 'user_id'))
+      .find((id) => id !== undefined);
+    if (userId !== undefined) result.userId = userId;
     const status = optionalString(sent, 'message_status');
     if (status !== undefined) result.messageStatus = status;
     return result;

@@ -126,6 +126,7 @@ export async function sendCommand(
           phoneNumberId,
           token,
           to: command.to,
+          recipientType: command.recipientType,
           message,
           replyTo: command.replyTo,
           // Echoed in the status webhooks: statuses map back to the command without a lookup.

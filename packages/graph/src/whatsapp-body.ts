@@ -137,8 +137,11 @@ export function whatsAppMessageBody(
   message: WhatsAppMessage,
   replyTo?: string,
   callbackData?: string,
+  recipientType: 'individual' | 'group' = 'individual',
 ): Json {
-  const body: Json = { messaging_product: 'whatsapp', recipient_type: 'individual', to, type: message.type };
+  // A BSUID goes in `to` like a phone number; Meta tells them apart by format (meta-platform.md,
+  // "Usernames and business-scoped user ids").
+  const body: Json = { messaging_product: 'whatsapp', recipient_type: recipientType, to, type: message.type };
   body[message.type] = content(message);
   if (replyTo !== undefined) body.context = { message_id: replyTo };
   if (callbackData !== undefined) body.biz_opaque_callback_data = callbackData;

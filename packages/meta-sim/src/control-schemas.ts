@@ -131,6 +131,37 @@ export const webhooksSchema = z.object({
   concurrency: z.number().int().positive().optional(),
 });
 
+/** `POST /_sim/webhooks/inbound`: a customer message (see inbound-webhooks.ts). */
+export const inboundMessageSchema = z.object({
+  phoneNumberId: id,
+  customer: z
+    .object({
+      waId: z
+        .string()
+        .regex(/^\d{5,20}$/)
+        .optional(),
+      userId: z
+        .string()
+        .regex(/^[A-Z]{2}\.[A-Za-z0-9.]{1,140}$/)
+        .optional(),
+      username: id.optional(),
+      name: id.optional(),
+    })
+    .refine((c) => c.waId !== undefined || c.userId !== undefined, 'customer needs a waId or a userId'),
+  groupId: id.optional(),
+  message: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('text'), text: z.string().min(1) }),
+    z.object({
+      type: z.literal('image'),
+      mediaId: id,
+      mimeType: id.optional(),
+      sha256: id.optional(),
+      caption: z.string().optional(),
+    }),
+    z.object({ type: z.literal('reaction'), messageId: id, emoji: z.string() }),
+  ]),
+});
+
 export const statusEventSchema = z.object({
   phoneNumberId: id,
   messageId: id,

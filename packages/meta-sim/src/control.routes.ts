@@ -5,6 +5,7 @@ import {
   fbeInstallSchema,
   idLinkSchema,
   idMatchingSchema,
+  inboundMessageSchema,
   inboundSchema,
   instagramAccountSchema,
   ledgerQuerySchema,
@@ -169,6 +170,14 @@ export function registerControlRoutes(app: FastifyInstance, sim: MetaSim): void 
   app.post('/_sim/webhooks/status', async (req, reply) => {
     sim.webhooks.emit(statusEventSchema.parse(req.body));
     return reply.code(202).send({ ok: true });
+  });
+  app.post('/_sim/webhooks/inbound', async (req, reply) => {
+    const input = inboundMessageSchema.parse(req.body);
+    if (!sim.webhooks.settings) return reply.code(409).send({ error: 'webhooks are not configured' });
+    if (!sim.accounts.whatsappNumber(input.phoneNumberId)) {
+      return reply.code(404).send({ error: `unknown phone number id ${input.phoneNumberId}` });
+    }
+    return reply.code(202).send(sim.inboundMessage(input));
   });
   app.get('/_sim/webhooks/idle', async () => {
     await sim.webhooks.idle();

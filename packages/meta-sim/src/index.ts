@@ -28,6 +28,7 @@ export { type Seed, type SeedInput, seedSchema } from './control-schemas.ts';
 export type { CustomerWindow } from './customer-window.ts';
 export type { CallContext, FaultAction, FaultMatch, FaultRule, FaultRuleInput, Faults } from './faults.ts';
 export { type GraphErrorBody, graphErrorBody } from './graph-error.ts';
+export type { InboundMessageInput } from './inbound-webhooks.ts';
 export {
   defaultMarkerOf,
   type Ledger,

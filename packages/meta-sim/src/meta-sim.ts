@@ -10,6 +10,7 @@ import { seedSchema } from './control-schemas.ts';
 import { type CustomerWindow, createCustomerWindow } from './customer-window.ts';
 import { createFaults, type Faults } from './faults.ts';
 import { createIdFactory } from './ids.ts';
+import { type InboundMessageInput, inboundMessageBody } from './inbound-webhooks.ts';
 import { createLedger, type Ledger, type LedgerOptions } from './ledger.ts';
 import { createLimits, type LimitSettings, type Limits } from './limits.ts';
 import { createMediaStore, type MediaStore } from './media.ts';
@@ -83,6 +84,12 @@ export interface MetaSim {
   reset(scope?: 'state' | 'all'): void;
   /** hex HMAC-SHA256(token, app secret), for callers building requests. */
   appSecretProof(token: string, appSecret?: string): string;
+  /**
+   * A customer writes to a WhatsApp number: the signed `messages` webhook goes to the configured
+   * webhook URL (by phone number, BSUID and username, or BSUID and username alone), and the customer
+   * service window opens for that customer. Returns the new message's wamid.
+   */
+  inboundMessage(input: InboundMessageInput): { messageId: string };
 }
 
 export function createMetaSim(options: MetaSimOptions = {}): MetaSim {
@@ -252,6 +259,15 @@ export function createMetaSim(options: MetaSimOptions = {}): MetaSim {
     seed,
     reset,
     appSecretProof: (token, secret) => appSecretProof(token, secret ?? app.secret),
+    inboundMessage(input) {
+      const number = accounts.whatsappNumber(input.phoneNumberId);
+      if (number === undefined) throw new Error(`unknown phone number id ${input.phoneNumberId}`);
+      const { body, messageId } = inboundMessageBody(number, input, { ids, clock });
+      const from = input.customer.waId ?? input.customer.userId;
+      if (from !== undefined) window.recordInbound({ from, phoneNumberId: number.phoneNumberId });
+      webhooks.post(body, messageId);
+      return { messageId };
+    },
   };
   registerControlRoutes(fastify, sim);
   return sim;

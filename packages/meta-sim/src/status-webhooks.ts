@@ -30,6 +30,9 @@ export interface StatusEventInput {
   phoneNumberId: string;
   messageId: string;
   recipientId: string;
+  /** `user`: the recipient is a BSUID (sent as `recipient_user_id`, no `recipient_id`); `group`: a
+   * group id (`recipient_type: "group"`). Default `phone`. */
+  recipientKind?: 'phone' | 'user' | 'group';
   status: DeliveryStatus;
   bizOpaqueCallbackData?: string;
   /** `service` for free-form replies, else the template's category (lower case). */
@@ -56,11 +59,14 @@ export interface StatusWebhooks {
     number: WhatsAppNumber;
     messageId: string;
     recipientId: string;
+    recipientKind?: 'phone' | 'user' | 'group';
     bizOpaqueCallbackData?: string;
     category: string;
   }): void;
   /** Sends one status now (e.g. a `failed` with errors[]), signed like the others. */
   emit(input: StatusEventInput): void;
+  /** Sends any webhook body (an inbound message, see inbound-webhooks.ts), signed and retried alike. */
+  post(body: string, label: string): void;
   stats(): WebhookStats;
   /** Resolves once nothing is scheduled or in flight. */
   idle(): Promise<void>;
@@ -72,7 +78,8 @@ export interface StatusWebhooks {
 interface Job {
   body: string;
   attempt: number;
-  status: DeliveryStatus;
+  /** What is delivered, for the logs: a status, or `message` for an inbound message. */
+  status: string;
   messageId: string;
   /** Runs once this status is delivered or given up: schedules the message's next status. */
   onDone?: () => void;
@@ -182,8 +189,10 @@ export function createStatusWebhooks(deps: {
       id: input.messageId,
       status: input.status,
       timestamp: String(nowSec),
-      recipient_id: input.recipientId,
     };
+    if (input.recipientKind === 'user') status.recipient_user_id = input.recipientId;
+    else status.recipient_id = input.recipientId;
+    if (input.recipientKind === 'group') status.recipient_type = 'group';
     if (input.bizOpaqueCallbackData !== undefined)
       status.biz_opaque_callback_data = input.bizOpaqueCallbackData;
     // Conversation and pricing ride on sent/delivered (fixtures whatsapp-status-sent*.json); v25
@@ -247,7 +256,7 @@ export function createStatusWebhooks(deps: {
     get settings() {
       return settings;
     },
-    onAccepted({ number, messageId, recipientId, bizOpaqueCallbackData, category }) {
+    onAccepted({ number, messageId, recipientId, recipientKind, bizOpaqueCallbackData, category }) {
       const s = settings;
       if (!s || s.statuses.length === 0) return;
       // One chain per message: each status is scheduled after the previous one was delivered (or
@@ -265,6 +274,7 @@ export function createStatusWebhooks(deps: {
             phoneNumberId: number.phoneNumberId,
             messageId,
             recipientId,
+            ...(recipientKind === undefined ? {} : { recipientKind }),
             status,
             category,
             ...(bizOpaqueCallbackData === undefined ? {} : { bizOpaqueCallbackData }),
@@ -283,6 +293,10 @@ export function createStatusWebhooks(deps: {
       const body = payload(input);
       if (body === undefined) throw new Error(`unknown phone number id ${input.phoneNumberId}`);
       enqueue({ body, attempt: 1, status: input.status, messageId: input.messageId }, true);
+    },
+    post(body, label) {
+      if (!settings) throw new Error('webhooks are not configured');
+      enqueue({ body, attempt: 1, status: 'message', messageId: label }, true);
     },
     stats: () => ({ ...stats, pending: outstanding }),
     idle() {

@@ -13,8 +13,11 @@ export type WhatsAppSend =
       type: string;
       /** `to` as sent (echoed as contacts[].input). */
       input: string;
-      /** Digits only (contacts[].wa_id). */
+      /** The recipient's key: digits only for a phone number (contacts[].wa_id), else the BSUID or
+       * the group id as sent. Pair rate, customer window and ledger are keyed by it. */
       waId: string;
+      /** `phone`: a number; `user`: a business-scoped user id (BSUID); `group`: a Groups API group. */
+      recipientKind: 'phone' | 'user' | 'group';
       template?: { name: string; language: string };
     };
 
@@ -42,6 +45,34 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const bad = (details: string): GraphError => whatsappInvalidParam(details);
 
+/** Business-scoped user id: two-letter country code, a dot, alphanumerics (a parent BSUID has `ENT`). */
+const BSUID = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}(\.[A-Za-z0-9]{1,128})?$/;
+
+/**
+ * `to` with `recipient_type` individual (a phone number in any format, or a BSUID when the number is
+ * unknown: meta-platform.md, "Usernames and business-scoped user ids") or group (a Groups API group
+ * id). A BSUID may also come as `recipient` instead of `to`.
+ */
+function recipientOf(body: Obj): { to: string; waId: string; recipientKind: 'phone' | 'user' | 'group' } {
+  const type = body.recipient_type ?? 'individual';
+  if (type !== 'individual' && type !== 'group') {
+    throw bad(`Param recipient_type must be one of {INDIVIDUAL, GROUP} - got "${String(type)}".`);
+  }
+  const to = body.to ?? body.recipient;
+  if (to === undefined) throw requiredParam('to');
+  if (!isStr(to)) throw bad("Param 'to' must be a string.");
+  if (type === 'group') {
+    if (!/^\S{1,128}$/.test(to)) throw bad(`Invalid 'to' parameter: "${to}" is not a valid group id.`);
+    return { to, waId: to, recipientKind: 'group' };
+  }
+  if (BSUID.test(to)) return { to, waId: to, recipientKind: 'user' };
+  const waId = to.replace(/[\s+\-().]/g, '');
+  if (!/^\d{5,20}$/.test(waId)) {
+    throw bad(`Invalid 'to' parameter: "${to}" is not a valid phone number or business-scoped user id.`);
+  }
+  return { to, waId, recipientKind: 'phone' };
+}
+
 /** Validates a `POST /{phone-number-id}/messages` body like the Cloud API; throws the 100 error. */
 export function validateWhatsAppSend(body: unknown): WhatsAppSend {
   if (!isObj(body)) throw requiredParam('messaging_product');
@@ -56,14 +87,7 @@ export function validateWhatsAppSend(body: unknown): WhatsAppSend {
     if (!isStr(body.message_id) || body.message_id === '') throw requiredParam('message_id');
     return { kind: 'read', messageId: body.message_id };
   }
-  const to = body.to;
-  if (to === undefined) throw requiredParam('to');
-  if (!isStr(to)) throw bad("Param 'to' must be a string.");
-  const waId = to.replace(/[\s+\-().]/g, '');
-  if (!/^\d{5,20}$/.test(waId)) throw bad(`Invalid 'to' parameter: "${to}" is not a valid phone number.`);
-  if (body.recipient_type !== undefined && body.recipient_type !== 'individual') {
-    throw bad(`Param recipient_type must be one of {INDIVIDUAL} - got "${String(body.recipient_type)}".`);
-  }
+  const { to, waId, recipientKind } = recipientOf(body);
   // `type` is optional and defaults to text (Cloud API Messages reference).
   const type = body.type === undefined ? 'text' : body.type;
   if (!isStr(type) || !TYPES.has(type)) {
@@ -84,7 +108,7 @@ export function validateWhatsAppSend(body: unknown): WhatsAppSend {
   if (type === 'contacts' ? !Array.isArray(payload) : !isObj(payload)) {
     throw bad(`Param ${type} must be ${type === 'contacts' ? 'an array' : 'an object'}.`);
   }
-  const send: WhatsAppSend = { kind: 'message', type, input: to, waId };
+  const send: WhatsAppSend = { kind: 'message', type, input: to, waId, recipientKind };
   if (type === 'text') validateText(payload as Obj);
   else if (MEDIA.has(type)) validateMedia(type, payload as Obj);
   else if (type === 'location') validateLocation(payload as Obj);

@@ -19,7 +19,10 @@ export function whatsappSend(
   if (send.kind === 'read') return { body: { success: true } };
 
   const template = send.template;
-  if (!template && !ctx.window.isOpen(number.phoneNumberId, send.waId)) throw reengagement();
+  // A group has no customer service window: members joined by invitation (Groups API).
+  if (!template && send.recipientKind !== 'group' && !ctx.window.isOpen(number.phoneNumberId, send.waId)) {
+    throw reengagement();
+  }
   let category = 'service';
   if (template) {
     const known = ctx.templates.find(number.wabaId, template.name, template.language);
@@ -45,6 +48,7 @@ export function whatsappSend(
     number,
     messageId,
     recipientId: send.waId,
+    recipientKind: send.recipientKind,
     category,
     ...(opaque === undefined ? {} : { bizOpaqueCallbackData: opaque }),
   });
@@ -53,7 +57,17 @@ export function whatsappSend(
   return {
     body: {
       messaging_product: 'whatsapp',
-      contacts: [{ input: send.input, wa_id: send.waId }],
+      // A BSUID send answers with `user_id` instead of `wa_id` (fixtures whatsapp_send_bsuid); a group
+      // send names no contact.
+      ...(send.recipientKind === 'group'
+        ? {}
+        : {
+            contacts: [
+              send.recipientKind === 'user'
+                ? { input: send.input, user_id: send.waId }
+                : { input: send.input, wa_id: send.waId },
+            ],
+          }),
       messages: [message],
     },
   };
