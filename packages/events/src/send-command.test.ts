@@ -258,6 +258,17 @@ describe('channel support', () => {
     expect(failurePaths(input)).toEqual([['messagingType'], ['tag'], ['quickReplies']]);
   });
 
+  it('addresses a WhatsApp customer by BSUID, or a group with recipientType group', () => {
+    expect(failurePaths(command({ to: 'US.13491208655302741918' }))).toEqual([]);
+    expect(failurePaths(command({ to: 'Y2FwaV9ncm91cDox', recipientType: 'group' }))).toEqual([]);
+  });
+
+  it('rejects recipientType outside WhatsApp', () => {
+    expect(failurePaths(messenger({ type: 'text', text: 'x' }, { recipientType: 'group' }))).toEqual([
+      ['recipientType'],
+    ]);
+  });
+
   it('rejects previewUrl outside WhatsApp', () => {
     expect(failurePaths(messenger({ type: 'text', text: 'x', previewUrl: true }))).toEqual([
       ['message', 'previewUrl'],

@@ -286,6 +286,21 @@ describe('WhatsApp message bodies (Cloud API Messages reference)', () => {
     });
   });
 
+  it('a group send says recipient_type group; a BSUID goes in `to` like a number', () => {
+    const message = { type: 'text', text: 'x' } as WhatsAppMessage;
+    expect(whatsAppMessageBody('Y2FwaV9ncm91cDox', message, undefined, undefined, 'group')).toStrictEqual({
+      ...envelope,
+      recipient_type: 'group',
+      to: 'Y2FwaV9ncm91cDox',
+      type: 'text',
+      text: { body: 'x' },
+    });
+    expect(whatsAppMessageBody('US.13491208655302741918', message)).toMatchObject({
+      recipient_type: 'individual',
+      to: 'US.13491208655302741918',
+    });
+  });
+
   it('mark read', () => {
     expect(whatsAppReadBody('wamid.IN==')).toStrictEqual({
       messaging_product: 'whatsapp',

@@ -182,3 +182,80 @@ describe('status webhooks', () => {
     expect(verifies(received[0] as Received)).toBe(true);
   });
 });
+
+describe('WhatsApp 2026: BSUID and group recipients, username-only customers', () => {
+  const BSUID = 'US.13491208655302741918';
+
+  it('a send to a BSUID answers with user_id and its statuses name recipient_user_id, not recipient_id', async () => {
+    t.sim.webhooks.configure({ webhookUrl, appSecret: APP_SECRET, statuses: ['sent', 'read'], delayMs: 1 });
+    const sent = await t.post(SEND, waText(BSUID, 'hello'));
+    expect(sent.status).toBe(200);
+    expect(sent.json.contacts).toEqual([{ input: BSUID, user_id: BSUID }]);
+    await t.sim.webhooks.idle();
+    const statuses = received.map(
+      (r) => JSON.parse(r.raw.toString('utf8')).entry[0].changes[0].value.statuses[0],
+    );
+    expect(statuses.map((s) => s.status)).toEqual(['sent', 'read']);
+    for (const s of statuses) {
+      expect(s.recipient_user_id).toBe(BSUID);
+      expect(s).not.toHaveProperty('recipient_id');
+    }
+  });
+
+  it('a group send takes recipient_type group, needs no customer window, and its statuses say group', async () => {
+    t.sim.window.enforce(true);
+    t.sim.webhooks.configure({ webhookUrl, appSecret: APP_SECRET, statuses: ['sent'], delayMs: 1 });
+    const body = { ...waText('Y2FwaV9ncm91cDox', 'hello group'), recipient_type: 'group' };
+    const sent = await t.post(SEND, body);
+    expect(sent.status).toBe(200);
+    expect(sent.json).not.toHaveProperty('contacts');
+    await t.sim.webhooks.idle();
+    const status = JSON.parse(received[0]!.raw.toString('utf8')).entry[0].changes[0].value.statuses[0];
+    expect(status).toMatchObject({
+      recipient_type: 'group',
+      recipient_id: 'Y2FwaV9ncm91cDox',
+      status: 'sent',
+    });
+  });
+
+  it('refuses a recipient that is neither a phone number nor a BSUID, and an unknown recipient_type', async () => {
+    const bad = await t.post(SEND, waText('kerry.fisher', 'hello'));
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe(100);
+    expect(bad.json.error.error_data.details).toMatch(/phone number or business-scoped user id/);
+    const badType = await t.post(SEND, { ...waText(USER_A, 'x'), recipient_type: 'broadcast' });
+    expect(badType.status).toBe(400);
+  });
+
+  it('POST /_sim/webhooks/inbound sends a signed message of a username-only customer: user_id and username, no wa_id or from', async () => {
+    t.sim.window.enforce(true);
+    t.sim.webhooks.configure({ webhookUrl, appSecret: APP_SECRET });
+    const answer = await t.control('POST', '/webhooks/inbound', {
+      phoneNumberId: WA.phoneNumberId,
+      customer: { userId: BSUID, username: 'kerry.fisher', name: 'Kerry' },
+      message: { type: 'text', text: 'hi' },
+    });
+    expect(answer.status).toBe(202);
+    await t.sim.webhooks.idle();
+    expect(received).toHaveLength(1);
+    expect(verifies(received[0]!)).toBe(true);
+    const value = JSON.parse(received[0]!.raw.toString('utf8')).entry[0].changes[0].value;
+    expect(value.contacts).toEqual([
+      { profile: { name: 'Kerry', username: 'kerry.fisher' }, user_id: BSUID },
+    ]);
+    expect(value.messages[0]).toMatchObject({ from_user_id: BSUID, id: answer.json.messageId, type: 'text' });
+    expect(value.messages[0]).not.toHaveProperty('from');
+    // The customer wrote: the 24 h window is open for a free-form reply by BSUID.
+    expect((await t.post(SEND, waText(BSUID, 'thanks'))).status).toBe(200);
+  });
+
+  it('POST /_sim/webhooks/inbound refuses a customer with neither a number nor a BSUID', async () => {
+    t.sim.webhooks.configure({ webhookUrl, appSecret: APP_SECRET });
+    const answer = await t.control('POST', '/webhooks/inbound', {
+      phoneNumberId: WA.phoneNumberId,
+      customer: { username: 'kerry.fisher' },
+      message: { type: 'text', text: 'hi' },
+    });
+    expect(answer.status).toBe(400);
+  });
+});

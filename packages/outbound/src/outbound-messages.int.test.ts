@@ -74,6 +74,28 @@ describe('outbound_messages repository (real PostgreSQL)', () => {
     expect(rows.map((row) => row?.status)).toEqual(commands.map((_, i) => (i === 7 ? 'sending' : 'sent')));
   });
 
+  it('a voice message goes read → played; a late read after played is stale, and played is never sent again', async () => {
+    const c = command();
+    const wamid = `wamid.${c.commandId}`;
+    await repo().claimForSend(c);
+    await repo().markSent(c.commandId, { metaMessageId: wamid, attempts: 1 });
+    const at = (s: number) => new Date(Date.UTC(2026, 11, 4, 9, 0, s)).toISOString();
+    expect(await repo().applyStatus({ metaMessageId: wamid, status: 'delivered', at: at(1) })).toBe(
+      'applied',
+    );
+    expect(await repo().applyStatus({ metaMessageId: wamid, status: 'played', at: at(3) })).toBe('applied');
+    expect(await repo().applyStatus({ metaMessageId: wamid, status: 'read', at: at(2) })).toBe('stale');
+    const row = await repo().get(c.commandId);
+    expect(row?.status).toBe('played');
+    expect(row?.playedAt?.toISOString()).toBe(at(3));
+    expect(row?.history.map((h) => h.status)).toEqual(['queued', 'sending', 'sent', 'delivered', 'played']);
+    // A redelivered command for a played message is not sent again.
+    const again = await repo().claimForSend(c);
+    expect(SENT_OR_LATER.has(again.message.status)).toBe(true);
+    // failed stays terminal above played.
+    expect(await repo().applyStatus({ metaMessageId: wamid, status: 'failed', at: at(4) })).toBe('applied');
+  });
+
   it('moves statuses forward only: late or out-of-order webhooks never move a status back', async () => {
     const c = command();
     const wamid = `wamid.${c.commandId}`;
