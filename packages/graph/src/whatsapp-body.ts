@@ -139,8 +139,8 @@ export function whatsAppMessageBody(
   callbackData?: string,
   recipientType: 'individual' | 'group' = 'individual',
 ): Json {
-  // A BSUID goes in `to` like a phone number; Meta tells them apart by format (meta-platform.md,
-  // "Usernames and business-scoped user ids").
+  // A BSUID goes in `to` like a phone number; Meta tells them apart by format (docs/services.md,
+  // "Who the customer is").
   const body: Json = { messaging_product: 'whatsapp', recipient_type: recipientType, to, type: message.type };
   body[message.type] = content(message);
   if (replyTo !== undefined) body.context = { message_id: replyTo };

@@ -8,7 +8,7 @@ import { metaJsonStringify } from './meta-json.ts';
  * The customer may be known by phone number, by business-scoped user id (BSUID), or both; a customer
  * who adopted a username and did not share a number has only the BSUID: `contacts[]` holds
  * `user_id` and `profile.username` and no `wa_id`, the message `from_user_id` and no `from`
- * (meta-platform.md, "Usernames and business-scoped user ids").
+ * (docs/services.md, "Who the customer is").
  */
 export interface InboundMessageInput {
   phoneNumberId: string;

@@ -50,7 +50,7 @@ const BSUID = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}(\.[A-Za-z0-9]{1,128})?$/;
 
 /**
  * `to` with `recipient_type` individual (a phone number in any format, or a BSUID when the number is
- * unknown: meta-platform.md, "Usernames and business-scoped user ids") or group (a Groups API group
+ * unknown: docs/services.md, "Who the customer is") or group (a Groups API group
  * id). A BSUID may also come as `recipient` instead of `to`.
  */
 function recipientOf(body: Obj): { to: string; waId: string; recipientKind: 'phone' | 'user' | 'group' } {

@@ -30,8 +30,8 @@ export interface WhatsAppUserRef {
 
 /**
  * The sender of a WhatsApp message. Since April 2026 messages carry `from_user_id` (the BSUID) next
- * to `from`, and a customer who adopted a username may come with the BSUID alone (meta-platform.md,
- * "Usernames and business-scoped user ids"; SOURCES.md "WhatsApp 2026 platform").
+ * to `from`, and a customer who adopted a username may come with the BSUID alone (docs/services.md,
+ * "Who the customer is"; SOURCES.md "WhatsApp 2026 platform").
  */
 export function messageSender(msg: JsonObject): WhatsAppUserRef {
   return {

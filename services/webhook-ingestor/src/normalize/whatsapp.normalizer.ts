@@ -56,7 +56,7 @@ function normalizeChange(
 ): void {
   const field = stringOf(recordOf(change)?.field);
   const value = recordOf(change)?.value;
-  // Routing rule (meta-platform.md): a change whose value names a phone number belongs to that
+  // Routing rule (docs/services.md, "Which account an event belongs to"): a change whose value names a phone number belongs to that
   // number; only changes without one (templates, account updates) fall back to the WABA id.
   const phoneNumberId = idOf(recordOf(recordOf(value)?.metadata)?.phone_number_id);
   const account = { id: phoneNumberId ?? wabaId ?? UNKNOWN_ACCOUNT, wabaId };
