@@ -36,4 +36,37 @@ fi
 echo "setup: node $(node -v), pnpm $(pnpm -v)"
 
 pnpm install --frozen-lockfile
+
+# A real Apache Kafka broker for the tests without Docker: the broker's runtime jars from Maven
+# Central (tools/kafka/pom.xml) in .tools/kafka-<version>/libs, which
+# packages/testing/src/kafka-jars.ts runs with java. OMNISTREAM_TEST_KAFKA_VERSION picks another
+# version (e.g. 3.9.1 for a compatibility check); each version gets a folder of its own.
+KAFKA_POM="$PWD/tools/kafka/pom.xml"
+KAFKA_VERSION="${OMNISTREAM_TEST_KAFKA_VERSION:-$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_POM")}"
+KAFKA_DIR="$TOOLS/kafka-${KAFKA_VERSION}"
+# Written last, with the pom's hash: a folder without it is an interrupted copy, and a changed pom
+# (another log4j, say) must bring new jars.
+KAFKA_MARKER="$KAFKA_DIR/.complete"
+kafka_pom_hash="$(sha256sum "$KAFKA_POM" | cut -d' ' -f1)"
+java_version="$(command -v java >/dev/null 2>&1 && java -version 2>&1 || echo 'no java')"
+# 'openjdk version "17.0.15" …' → 17; Java 8 says "1.8.0_…" → 1, i.e. too old as well.
+java_major="$(printf '%s\n' "$java_version" | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n 1)"
+if ! [[ "$KAFKA_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+  echo "setup: OMNISTREAM_TEST_KAFKA_VERSION='${KAFKA_VERSION}' is not a Kafka version like 4.4.0" >&2
+  exit 1
+elif [ -f "$KAFKA_MARKER" ] && [ "$(cat "$KAFKA_MARKER")" = "$kafka_pom_hash" ]; then
+  echo "setup: Kafka ${KAFKA_VERSION} jars already in ${KAFKA_DIR}/libs"
+elif [ -z "$java_major" ] || [ "$java_major" -lt 17 ]; then
+  echo "setup: skipping the Kafka ${KAFKA_VERSION} broker jars: it needs Java >= 17, found ${java_version%%$'\n'*}; tests that need a real Kafka then need KAFKA_BROKERS or Docker"
+elif ! command -v mvn >/dev/null 2>&1; then
+  echo "setup: skipping the Kafka ${KAFKA_VERSION} broker jars: Maven (mvn) is not installed; tests that need a real Kafka then need KAFKA_BROKERS or Docker"
+else
+  echo "setup: copying the Kafka ${KAFKA_VERSION} broker jars from Maven into ${KAFKA_DIR}/libs"
+  rm -rf "$KAFKA_DIR"
+  mkdir -p "$KAFKA_DIR"
+  mvn -q -B -f "$KAFKA_POM" dependency:copy-dependencies -Dkafka.version="$KAFKA_VERSION" \
+    -DincludeScope=runtime -DoutputDirectory="$KAFKA_DIR/libs"
+  echo "$kafka_pom_hash" >"$KAFKA_MARKER"
+fi
+
 echo 'setup: done. Put the tools on PATH with: export PATH="$PWD/.tools/bin:$PATH"'
