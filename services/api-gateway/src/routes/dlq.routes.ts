@@ -19,7 +19,9 @@ const FilterFields = {
     .min(1)
     .max(64)
     .optional()
-    .describe('invalid, retries_exhausted, non_retryable, needs_reauth_timeout, marketing_opted_out, or unparseable'),
+    .describe(
+      'invalid, retries_exhausted, non_retryable, needs_reauth_timeout, marketing_opted_out, or unparseable',
+    ),
 };
 
 const DeadLetterView = z.object({

@@ -17,9 +17,19 @@ export function webhookFixtureNames(prefix = ''): string[] {
     .sort();
 }
 
+/** WhatsApp fixtures of Meta's 2026 platform (BSUID, coexistence, groups, calls, preferences): their own test. */
+export function isWhatsApp2026Fixture(name: string): boolean {
+  return /^whatsapp-(bsuid-|smb-|history|group-|calls-|user-preferences-|status-played|system-user-changed-user-id)/.test(
+    name,
+  );
+}
+
 /** WhatsApp fixtures of statuses, batches, errors and account-level changes; the others hold one message. */
 export function isWhatsAppChangeFixture(name: string): boolean {
-  return /^whatsapp-(batch|status-|value-errors|template-|account-update-)/.test(name);
+  return (
+    !isWhatsApp2026Fixture(name) &&
+    /^whatsapp-(batch|status-|value-errors|template-|account-update-)/.test(name)
+  );
 }
 
 export function fixtureText(name: string): string {

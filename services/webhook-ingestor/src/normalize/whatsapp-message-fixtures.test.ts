@@ -1,6 +1,7 @@
 import type { InboundEvent } from '@omnistream/events';
 import { describe, expect, it } from 'vitest';
 import {
+  isWhatsApp2026Fixture,
   isWhatsAppChangeFixture,
   normalizeFixture,
   RECEIVED_AT,
@@ -226,7 +227,9 @@ const expectations: Record<string, (events: InboundEvent[]) => void> = {
 
 describe('WhatsApp message fixtures', () => {
   it('has expectations for every WhatsApp message fixture', () => {
-    const names = webhookFixtureNames('whatsapp-').filter((name) => !isWhatsAppChangeFixture(name));
+    const names = webhookFixtureNames('whatsapp-').filter(
+      (name) => !isWhatsAppChangeFixture(name) && !isWhatsApp2026Fixture(name),
+    );
     expect(Object.keys(expectations).sort()).toEqual(names);
   });
 
