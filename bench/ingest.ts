@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl, freePorts, startKafkaBroker, startTestPostgres } from '@omnistream/testing/harness';
 import { formatServiceCommand, serviceCommand } from '../scripts/service-command.ts';
+import { watchProcessExit } from './broker-process.ts';
 import { benchRun, type Child, spawnNode, stopChild, waitForHttp } from './children.ts';
 import { summarizeCpuProfile } from './cpu-profile.ts';
 import { writeDocsSection } from './graph-report.ts';
@@ -28,13 +29,10 @@ import {
   INBOUND_PARTITIONS,
   INBOUND_TOPIC,
   KAFKA_TUNE_CONNECTIONS,
-  MOKAPI_NOTES,
-  MOKAPI_SAFE_CONNECTIONS,
   settingsFrom,
 } from './ingest-settings.ts';
 import { diffCounts, gcSecondsOf, ingestCounts, watchIngestorHeap } from './ingestor-metrics.ts';
 import type { LoadOptions } from './load.ts';
-import { findMokapiPid, watchMokapiExit } from './mokapi.ts';
 import { cpuSeconds, pidsNamed, rssBytes, startSampler, waitForQuietMachine } from './proc-stats.ts';
 import { buildWhatsAppRequests, describeRequests } from './whatsapp-payloads.ts';
 
@@ -57,7 +55,7 @@ async function main(): Promise<void> {
   // Both start at once; whichever started is stopped on exit even if the other failed.
   const [pgStart, brokerStart] = await Promise.allSettled([
     startTestPostgres(runId),
-    startKafkaBroker({ topics: [INBOUND_TOPIC], partitions: INBOUND_PARTITIONS, scratchTopics: 0 }),
+    startKafkaBroker({ topics: [INBOUND_TOPIC], partitions: INBOUND_PARTITIONS }),
   ]);
   if (pgStart.status === 'fulfilled') cleanups.push(() => pgStart.value.stop());
   if (brokerStart.status === 'fulfilled') cleanups.push(() => brokerStart.value.stop());
@@ -67,9 +65,10 @@ async function main(): Promise<void> {
   const broker = brokerStart.value;
   log(`PostgreSQL: ${postgres.description}`);
   log(`Kafka broker: ${broker.kind} — ${broker.description}`);
-  const brokerPid = broker.kind === 'mokapi' ? findMokapiPid(broker.description) : undefined;
-  if (broker.kind === 'mokapi') log(`mokapi pid: ${brokerPid ?? 'not found (its CPU will not be reported)'}`);
-  const brokerExit = brokerPid === undefined ? null : watchMokapiExit(brokerPid);
+  // The broker's pid when the harness started it here (the jars): its CPU is reported beside ours.
+  const brokerPid = broker.pid;
+  log(`broker pid: ${brokerPid ?? 'not started here (its CPU will not be reported)'}`);
+  const brokerExit = brokerPid === undefined ? null : watchProcessExit(brokerPid);
 
   const requests = buildWhatsAppRequests({ count: settings.requests, appSecret: APP_SECRET });
   const requestMix = describeRequests(requests);
@@ -141,7 +140,7 @@ async function main(): Promise<void> {
   );
 
   const metricsUrl = `http://127.0.0.1:${ingestorPort}/metrics`;
-  const counts = () => ingestCounts(metricsUrl, brokerPid, INBOUND_TOPIC);
+  const counts = () => ingestCounts(metricsUrl, broker.brokers, INBOUND_TOPIC);
   const gcSeconds = () => gcSecondsOf(metricsUrl);
   const watchHeap = () => watchIngestorHeap(metricsUrl);
   /**
@@ -160,7 +159,7 @@ async function main(): Promise<void> {
       // Every later run would measure the spool, not Kafka: stop here rather than publish that.
       throw new Error(
         `the ingestor did not return to publishing to Kafka within 2 minutes after a run; see ${ingestorLog}` +
-          (broker.kind === 'mokapi' ? ' (see MOKAPI_NOTES: did mokapi stop answering?)' : ''),
+          '',
         { cause: err },
       );
     }
@@ -217,7 +216,7 @@ async function main(): Promise<void> {
     if (brokerPid !== undefined && cpuSeconds(brokerPid) === null) {
       await new Promise((r) => setTimeout(r, 200));
       throw new Error(
-        `the broker (mokapi, pid ${brokerPid}) exited during the run; nothing after this is a measurement` +
+        `the broker (pid ${brokerPid}) exited during the run; nothing after this is a measurement` +
           `\n${brokerExit?.exit() ?? '(how it ended is unknown)'}`,
       );
     }
@@ -289,8 +288,7 @@ async function main(): Promise<void> {
   const tuning: TuningStep[] = [];
   let connections = settings.connections;
   let connectionsSource = 'BENCH_CONNECTIONS';
-  const tuneList =
-    settings.tuneConnections ?? (broker.kind === 'mokapi' ? MOKAPI_SAFE_CONNECTIONS : KAFKA_TUNE_CONNECTIONS);
+  const tuneList = settings.tuneConnections ?? KAFKA_TUNE_CONNECTIONS;
   if (connections === null) {
     log(`tuning connections over ${tuneList.join(', ')} (${settings.tuneDurationS} s each)…`);
     for (const c of tuneList) {
@@ -385,7 +383,7 @@ async function main(): Promise<void> {
       node: process.version,
     },
     broker: {
-      notes: broker.kind === 'mokapi' ? MOKAPI_NOTES : [],
+      notes: [] as string[],
       kind: broker.kind,
       description: broker.description.replace(/\/\S*\/bin\/mokapi/, 'go-mokapi'),
       pid: brokerPid,

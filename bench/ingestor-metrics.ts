@@ -1,12 +1,13 @@
-// What the ingestor's /metrics (and mokapi's own counter) say happened, for the ingest benchmark.
+// What the ingestor's /metrics (and the broker's own offsets) say happened, for the ingest benchmark.
+
+import { topicRecordCount } from '@omnistream/testing/harness';
 import type { IngestCounts } from './ingest-report.ts';
-import { mokapiRecordCount } from './mokapi.ts';
 import { scrape, sumOf } from './prometheus-text.ts';
 
 /** Cumulative counts now; a run's are the difference of two (diffCounts). */
 export async function ingestCounts(
   metricsUrl: string,
-  brokerPid: number | undefined,
+  brokers: string[],
   topic: string,
 ): Promise<IngestCounts> {
   const s = await scrape(metricsUrl);
@@ -19,7 +20,7 @@ export async function ingestCounts(
     events: sumOf(s, 'inbound_events_total'),
     spooledEvents: sumOf(s, 'inbound_spooled_events_total'),
     relayedEvents: sumOf(s, 'inbound_relayed_events_total'),
-    brokerRecords: brokerPid === undefined ? null : await mokapiRecordCount(brokerPid, topic),
+    brokerRecords: await topicRecordCount(brokers, topic).catch(() => null),
   };
 }
 

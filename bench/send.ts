@@ -10,10 +10,10 @@ import { freePorts, startKafkaBroker, startTestPostgres } from '@omnistream/test
 import { graphClientBlock, messageSenderBlock, postgresBlock } from '../packages/config/src/index.ts';
 import { createLogger } from '../packages/logger/src/index.ts';
 import { formatServiceCommand, serviceCommand } from '../scripts/service-command.ts';
+import { watchProcessExit } from './broker-process.ts';
 import { benchRun } from './children.ts';
 import { summarizeCpuProfile } from './cpu-profile.ts';
 import { fmt, writeDocsSection } from './graph-report.ts';
-import { findMokapiPid, watchMokapiExit } from './mokapi.ts';
 import { cpuSeconds, waitForQuietMachine } from './proc-stats.ts';
 import { createKafka } from './send-kafka.ts';
 import {
@@ -267,11 +267,10 @@ async function main(): Promise<void> {
       const broker = await startKafkaBroker({
         topics: [INBOUND_TOPIC, ...Object.values(runTopics(runId, runSlot))],
         partitions: PARTITIONS,
-        scratchTopics: 0,
       });
       currentBroker = broker;
-      const brokerPid = broker.kind === 'mokapi' ? findMokapiPid(broker.description) : undefined;
-      const brokerExit = brokerPid === undefined ? null : watchMokapiExit(brokerPid);
+      const brokerPid = broker.pid;
+      const brokerExit = brokerPid === undefined ? null : watchProcessExit(brokerPid);
       brokerFacts ??= {
         kind: broker.kind,
         description: broker.description

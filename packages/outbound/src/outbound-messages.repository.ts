@@ -109,6 +109,12 @@ export interface OutboundMessagesRepository {
   }): Promise<{ message: OutboundMessage; created: boolean }>;
   /** Just before the Graph call: from here until markSent, a crash may repeat the send. */
   markSending(commandId: string, attempt: number): Promise<void>;
+  /**
+   * Shutdown took the command back before its next Graph call (it was waiting for its pace or a
+   * retry): queued again, so admins do not see a send nobody is making. The command is redelivered
+   * to the next consumer, which sends it as usual.
+   */
+  markRequeued(commandId: string, note: string): Promise<void>;
   markSent(commandId: string, input: { metaMessageId: string | null; attempts: number }): Promise<void>;
   markFailed(commandId: string, input: { error: OutboundError; attempts: number }): Promise<void>;
   /** Records the last attempt's error while retrying (status stays sending). */
@@ -290,6 +296,15 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
         [input.attempts],
         input.error,
       ),
+
+    async markRequeued(commandId, note) {
+      await pool.query(
+        `UPDATE outbound_messages SET status = 'queued', updated_at = now(),
+           history = history || jsonb_build_array(jsonb_build_object('status', 'queued', 'at', $2::text, 'note', $3::text))
+         WHERE command_id = $1 AND status = 'sending'`,
+        [commandId, new Date().toISOString(), note],
+      );
+    },
 
     async recordAttemptError(commandId, input) {
       await pool.query(

@@ -23,7 +23,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('postgresTemplate', postgres.templateDatabase);
   project.provide('kafkaBrokers', kafka.brokers);
   project.provide('kafkaKind', kafka.kind);
-  project.provide('kafkaTopicPool', kafka.topicPool);
   return async () => {
     await Promise.all([postgres.stop(), kafka.stop()]);
   };

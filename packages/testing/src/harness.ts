@@ -7,6 +7,13 @@ export {
   type StartKafkaBrokerOptions,
   startKafkaBroker,
 } from './kafka-broker.ts';
+export {
+  type KafkaJarsBroker,
+  kafkaJarsStatus,
+  kafkaJarsVersion,
+  startKafkaFromJars,
+} from './kafka-jars.ts';
 export { freePorts, type MokapiBroker, startMokapi } from './kafka-mokapi.ts';
+export { topicRecordCount } from './kafka-offsets.ts';
 export { databaseUrl, describeUrl, startTestPostgres, type TestPostgres } from './postgres.ts';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';

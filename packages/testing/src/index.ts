@@ -10,5 +10,4 @@ export {
   uniqueTopic,
   uniqueTopicNames,
 } from './kafka-test-topics.ts';
-export { claimPoolTopic, type TopicPool } from './kafka-topic-pool.ts';
 export { createTestDatabase, type TestDatabase, useTestDatabase } from './test-database.ts';

@@ -1,14 +1,11 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createKafka, ensureTopics } from '@omnistream/kafka';
 import { createLogger, type Logger } from '@omnistream/logger';
 import { dockerAvailable } from './container-runtime.ts';
-import { startMokapi } from './kafka-mokapi.ts';
-import { SCRATCH_TOPIC_PREFIX, scratchTopicNames } from './kafka-spec.ts';
+import { kafkaJarsStatus, kafkaJarsVersion, startKafkaFromJars } from './kafka-jars.ts';
 import { DEFAULT_KAFKA_IMAGE, startKafkaContainer } from './kafka-testcontainers.ts';
-import type { TopicPool } from './kafka-topic-pool.ts';
 
-export type KafkaBrokerKind = 'env' | 'testcontainers' | 'mokapi';
+/** `kafka`: Apache Kafka run from the Maven Central jars scripts/setup.sh fetched. */
+export type KafkaBrokerKind = 'env' | 'testcontainers' | 'kafka';
 
 export interface StartKafkaBrokerOptions {
   /** Topics that must exist (e.g. allTopics(defaultTopics)). */
@@ -16,32 +13,35 @@ export interface StartKafkaBrokerOptions {
   logger?: Logger;
   /** Partitions of the topics created or declared here. */
   partitions?: number;
-  /** Size of mokapi's scratch topic pool (topics cannot be created usable at run time there). */
-  scratchTopics?: number;
-  /** Try Docker at all; false goes straight to mokapi. */
+  /** Try Docker at all; false goes straight to the jars. */
   docker?: boolean;
   /** How long a Docker engine may take to answer before we conclude there is none. */
   dockerTimeoutMs?: number;
   kafkaImage?: string;
-  /** How long mokapi may take to serve. */
+  /** How long the broker from the jars may take to answer. */
   startTimeoutMs?: number;
+  /** Kafka version to run from jars; default OMNISTREAM_TEST_KAFKA_VERSION, else tools/kafka/pom.xml's. */
+  kafkaVersion?: string;
+  /** Try the jars at all (tests of the selection itself). */
+  jars?: boolean;
 }
 
 export interface KafkaBroker {
   brokers: string[];
   kind: KafkaBrokerKind;
   description: string;
-  /** Scratch topics to claim from, when the broker cannot create usable topics (mokapi). */
-  topicPool: TopicPool | null;
+  /** The broker's process when this call started one on this machine (the jars), for CPU figures. */
+  pid?: number;
   /** Stops what this call started; a broker given through KAFKA_BROKERS is left alone. */
   stop(): Promise<void>;
 }
 
 /**
- * A Kafka-protocol broker for tests, in order of preference: the one named by KAFKA_BROKERS
- * (topics are ensured there, nothing is stopped); Kafka 3.9 in KRaft mode in Docker via
- * testcontainers when a Docker engine answers; the pinned mokapi binary from npm (machines without
- * Docker, like CI). Throws saying what each option lacked when none works.
+ * A real Apache Kafka broker for tests, in order of preference: the one named by KAFKA_BROKERS
+ * (topics are ensured there, nothing is stopped); Kafka in KRaft mode in Docker via testcontainers
+ * when a Docker engine answers; a single-node KRaft Apache Kafka run from the jars scripts/setup.sh
+ * copied from Maven Central, when Java >= 17 is present (machines without Docker, like CI). Throws
+ * saying what each option lacked when none works.
  */
 export async function startKafkaBroker(options: StartKafkaBrokerOptions): Promise<KafkaBroker> {
   const logger = options.logger ?? createLogger({ name: 'test-kafka-broker', level: 'warn' });
@@ -70,23 +70,49 @@ export async function startKafkaBroker(options: StartKafkaBrokerOptions): Promis
           brokers: container.brokers,
           kind: 'testcontainers',
           description: container.description,
-          topicPool: null,
           stop: container.stop,
         };
       } catch (err) {
-        // e.g. Docker present but the image cannot be pulled offline: mokapi still works.
+        // e.g. Docker present but the image cannot be pulled offline: the jars may still work.
         problems.push(`Docker: ${image} did not start (${(err as Error).message})`);
-        logger.warn({ err }, 'Kafka container did not start; falling back to mokapi');
+        logger.warn({ err }, 'Kafka container did not start; trying Kafka from the jars');
       }
     }
   }
 
-  try {
-    return await startMokapiBroker(options, partitions);
-  } catch (err) {
-    problems.push(`mokapi: ${(err as Error).message}`);
+  if (options.jars === false) {
+    problems.push('Kafka jars: disabled by the caller');
+  } else {
+    const version = options.kafkaVersion ?? kafkaJarsVersion();
+    const status = await kafkaJarsStatus(version);
+    if (!status.available) {
+      problems.push(`Kafka jars: ${status.reason}`);
+    } else {
+      try {
+        const kafka = await startKafkaFromJars({
+          version,
+          logger,
+          ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
+        });
+        try {
+          await createTopics(kafka.brokers, options.topics, partitions, logger);
+        } catch (err) {
+          await kafka.stop();
+          throw err;
+        }
+        return {
+          brokers: kafka.brokers,
+          kind: 'kafka',
+          description: kafka.description,
+          pid: kafka.pid,
+          stop: kafka.stop,
+        };
+      } catch (err) {
+        problems.push(`Kafka jars: ${(err as Error).message}`);
+      }
+    }
   }
-  throw new Error(`no Kafka-protocol broker for the tests:\n- ${problems.join('\n- ')}`);
+  throw new Error(`no Kafka broker for the tests:\n- ${problems.join('\n- ')}`);
 }
 
 async function useEnvBroker(
@@ -113,67 +139,8 @@ async function useEnvBroker(
     brokers,
     kind: 'env',
     description: `Kafka from KAFKA_BROKERS at ${brokers.join(',')}`,
-    topicPool: null,
     stop: async () => {},
   };
-}
-
-async function startMokapiBroker(options: StartKafkaBrokerOptions, partitions: number): Promise<KafkaBroker> {
-  const scratch = scratchTopicNames(options.scratchTopics ?? 256);
-  const named = [...new Set(options.topics)].filter((t) => !scratch.includes(t));
-  const mokapi = await startMokapi({
-    topics: [...named, ...scratch].map((name) => ({ name, partitions })),
-    ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
-  });
-  try {
-    const claims = join(mokapi.dir, 'topic-claims');
-    await mkdir(claims);
-    const topicPool: TopicPool = {
-      dir: claims,
-      prefix: SCRATCH_TOPIC_PREFIX,
-      size: scratch.length,
-      partitions,
-    };
-    // mokapi 0.52 occasionally panics under load. A dead broker would fail every later test file
-    // with ECONNREFUSED, so it is restarted on the same address (the files running at that moment
-    // still fail, and say why on stderr).
-    let current = mokapi;
-    let stopping = false;
-    const port = Number(mokapi.brokers[0]?.split(':')[1]);
-    const supervise = (instance: typeof mokapi) => {
-      void instance.exited.then(async (why) => {
-        if (stopping) return;
-        process.stderr.write(`[omnistream tests] mokapi died (${why}); restarting it on port ${port}\n`);
-        try {
-          current = await startMokapi({
-            topics: [...named, ...scratch].map((name) => ({ name, partitions })),
-            port,
-          });
-          supervise(current);
-        } catch (err) {
-          process.stderr.write(
-            `[omnistream tests] mokapi could not be restarted: ${(err as Error).message}\n`,
-          );
-        }
-      });
-    };
-    supervise(mokapi);
-    return {
-      brokers: mokapi.brokers,
-      kind: 'mokapi',
-      description: `mokapi (pid ${mokapi.pid}, ${mokapi.binary}) at ${mokapi.brokers.join(',')} with ${named.length} topics and ${scratch.length} scratch topics`,
-      topicPool,
-      stop: async () => {
-        stopping = true;
-        await current.stop();
-        // The first instance's directory holds the topic claims; it outlives a restart.
-        if (current !== mokapi) await mokapi.stop();
-      },
-    };
-  } catch (err) {
-    await mokapi.stop();
-    throw err;
-  }
 }
 
 async function createTopics(

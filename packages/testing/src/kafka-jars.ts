@@ -39,6 +39,10 @@ export interface KafkaJarsBroker {
   /** Scratch directory (config, data, logs) of this instance, removed by stop(). */
   dir: string;
   description: string;
+  /** Ends the broker process at once (SIGKILL by default), keeping its data: a crash. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the broker again on the same ports and data (stopping it first if it runs). */
+  restart(): Promise<void>;
   /** SIGTERM, SIGKILL after 15 s, then removes `dir`. */
   stop(): Promise<void>;
 }
@@ -202,45 +206,51 @@ async function startOnce(
     }
     const formatted = Date.now();
 
-    const out = await open(consoleFile, 'a');
-    let spawnError: Error | null = null;
-    try {
-      child = spawn(
-        java,
-        [
-          '-Xms256m',
-          '-Xmx512m',
-          '-Djava.awt.headless=true',
-          `-Dlog4j2.configurationFile=${join(dir, 'log4j2.xml')}`,
-          '-cp',
-          classpath,
-          'kafka.Kafka',
-          join(dir, 'server.properties'),
-        ],
-        // Its own process group: a Ctrl-C meant for the test run does not take the broker down
-        // under the tests still running; stop(), the exit hook and the watchdog end it instead.
-        { cwd: dir, detached: true, stdio: ['ignore', out.fd, out.fd], env: jvmEnv(dir) },
-      );
-      // Attached at once: an 'error' without a listener would crash the test run.
-      child.once('error', (err) => {
-        spawnError = err;
-      });
-    } finally {
-      // The child has its own copy of the descriptor.
-      await out.close();
-    }
-    const pid = child.pid;
-    if (pid === undefined) {
-      await new Promise((r) => setImmediate(r));
-      throw new Error(`could not start ${java}: ${(spawnError as Error | null)?.message ?? 'no pid'}`);
-    }
-    // A test run that dies without calling stop() must not leave a broker behind.
-    process.once('exit', killOnExit);
-    // 'exit' does not run when this process is killed outright (vitest kills hung workers), and
-    // a detached broker outlives us: a tiny watchdog process kills it once we are gone.
-    watchdog = spawnWatchdog(pid, dir);
-
-    await waitUntilServing({ child, brokers: [`${host}:${port}`], clusterId, timeoutMs, version });
+    // Spawns the JVM on the formatted directory and waits until it serves; restart() runs it again.
+    const launch = async (): Promise<number> => {
+      const out = await open(consoleFile, 'a');
+      let spawnError: Error | null = null;
+      try {
+        child = spawn(
+          java,
+          [
+            '-Xms256m',
+            '-Xmx512m',
+            '-Djava.awt.headless=true',
+            `-Dlog4j2.configurationFile=${join(dir, 'log4j2.xml')}`,
+            '-cp',
+            classpath,
+            'kafka.Kafka',
+            join(dir, 'server.properties'),
+          ],
+          // Its own process group: a Ctrl-C meant for the test run does not take the broker down
+          // under the tests still running; stop(), the exit hook and the watchdog end it instead.
+          { cwd: dir, detached: true, stdio: ['ignore', out.fd, out.fd], env: jvmEnv(dir) },
+        );
+        // Attached at once: an 'error' without a listener would crash the test run.
+        child.once('error', (err) => {
+          spawnError = err;
+        });
+      } finally {
+        // The child has its own copy of the descriptor.
+        await out.close();
+      }
+      const pid = child.pid;
+      if (pid === undefined) {
+        await new Promise((r) => setImmediate(r));
+        throw new Error(`could not start ${java}: ${(spawnError as Error | null)?.message ?? 'no pid'}`);
+      }
+      // A test run that dies without calling stop() must not leave a broker behind.
+      process.removeListener('exit', killOnExit);
+      process.once('exit', killOnExit);
+      // 'exit' does not run when this process is killed outright (vitest kills hung workers), and
+      // a detached broker outlives us: a tiny watchdog process kills it once we are gone.
+      watchdog?.kill();
+      watchdog = spawnWatchdog(pid, dir);
+      await waitUntilServing({ child, brokers: [`${host}:${port}`], clusterId, timeoutMs, version });
+      return pid;
+    };
+    const pid = await launch();
     const ready = Date.now();
     logger.info(
       { version, pid, port, formatMs: formatted - started, startMs: ready - formatted },
@@ -248,17 +258,29 @@ async function startOnce(
     );
 
     let stopped: Promise<void> | null = null;
-    return {
+    const broker: KafkaJarsBroker = {
       brokers: [`${host}:${port}`],
       version,
       pid,
       dir,
+      async kill(signal = 'SIGKILL') {
+        const current = child;
+        if (!current || current.exitCode !== null || current.signalCode !== null) return;
+        const exited = new Promise((resolve) => current.once('exit', resolve));
+        killGroup(current.pid as number, signal);
+        await exited;
+      },
+      async restart() {
+        if (child && child.exitCode === null && child.signalCode === null) await terminate(child);
+        broker.pid = await launch();
+      },
       description: `Apache Kafka ${version} (KRaft, from jars in ${libs}, pid ${pid}) at ${host}:${port}, ready in ${ready - started} ms`,
       stop: () => {
         stopped ??= cleanup();
         return stopped;
       },
     };
+    return broker;
   } catch (err) {
     const tail = await logTail();
     await cleanup();

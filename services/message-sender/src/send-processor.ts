@@ -82,6 +82,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Exponential backoff with full jitter between 1x and 2x, as p-retry's `randomize` did. */
+function backoffDelay(settings: SendSettings, attemptNumber: number): number {
+  const base = Math.min(settings.maxDelayMs, settings.minDelayMs * 2 ** Math.max(0, attemptNumber - 1));
+  return Math.min(settings.maxDelayMs, Math.round(base * (1 + Math.random())));
+}
+
 function toSendError(err: unknown): SendError {
   if (err instanceof GraphError) return err.toSendError();
   return { code: 'SENDER_INTERNAL', message: (err as Error)?.message || 'unknown error', retryable: true };
@@ -94,6 +100,7 @@ function toSendError(err: unknown): SendError {
  */
 export function createSendProcessor(deps: SendProcessorDeps) {
   const { graph, tokens, outbound, producer, topics, limits, logger, metrics, settings } = deps;
+  const backoffMs = (attemptNumber: number) => backoffDelay(settings, attemptNumber);
 
   async function publishResult(command: SendCommand, result: SendResult): Promise<void> {
     await producer.send(topics.results, [{ key: commandKey(command), value: JSON.stringify(result) }]);
@@ -232,6 +239,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
         await refuseStoppedMarketing(command);
         const sent = await pRetry(
           async () => {
+            if (signal.aborted) throw new SendAbandoned('shutting down');
             const resolved = await tokenFor(command, refusedToken, signal);
             rateKey = {
               channel: command.channel,
@@ -294,20 +302,18 @@ export function createSendProcessor(deps: SendProcessorDeps) {
           },
           {
             retries: settings.maxAttempts - 1,
-            factor: 2,
-            minTimeout: settings.minDelayMs,
-            maxTimeout: settings.maxDelayMs,
-            randomize: true,
-            signal,
+            // The backoff is slept in onFailedAttempt, where shutdown can cut it short. p-retry is
+            // given no signal: it checks one after a successful call and would throw the success
+            // away, so a send Meta accepted during shutdown was never recorded and went out again
+            // after the restart (seen on Apache Kafka, whose slower rebalance left calls in flight).
+            minTimeout: 0,
+            maxTimeout: 0,
+            randomize: false,
             // A refused token (190) is waited out in tokenFor, not counted as an attempt at Meta.
             shouldConsumeRetry: ({ error }) => !(error instanceof GraphError && error.code === 190),
-            shouldRetry: ({ error }) => {
-              if (error instanceof Terminal || error instanceof SendAbandoned) return false;
-              if (error instanceof GraphError) return error.retryable || error.code === 190;
-              return true;
-            },
-            onFailedAttempt: async ({ error, retryDelay }) => {
+            onFailedAttempt: async ({ error, attemptNumber }) => {
               if (error instanceof Terminal || error instanceof SendAbandoned) return;
+              const retryDelay = backoffMs(attemptNumber);
               const sendError = toSendError(error);
               errors.push({
                 at: new Date().toISOString(),
@@ -329,10 +335,19 @@ export function createSendProcessor(deps: SendProcessorDeps) {
                 metrics.throttles.inc({ channel: command.channel, scope: 'account' });
                 limits.penalizeAccount(rateKey, error.retryAfterMs ?? retryDelay);
               }
-              // Retry-After is a floor: wait out whatever p-retry's own delay does not cover.
-              if (error.retryAfterMs !== undefined && error.retryAfterMs > retryDelay) {
-                await sleep(error.retryAfterMs - retryDelay, signal);
-              }
+            },
+            // After onFailedAttempt (which records the attempt): wait before the next one, unless
+            // there is none. Retry-After is a floor.
+            shouldRetry: async ({ error, attemptNumber, retriesLeft }) => {
+              if (error instanceof Terminal || error instanceof SendAbandoned) return false;
+              const retry = error instanceof GraphError ? error.retryable || error.code === 190 : true;
+              const consumes = !(error instanceof GraphError && error.code === 190);
+              if (!retry || (consumes && retriesLeft <= 0)) return false;
+              // A refused token (190) is waited out in tokenFor, not here.
+              if (!consumes) return true;
+              const floor = error instanceof GraphError ? (error.retryAfterMs ?? 0) : 0;
+              await sleep(Math.max(backoffMs(attemptNumber), floor), signal);
+              return true;
             },
           },
         );
@@ -350,7 +365,18 @@ export function createSendProcessor(deps: SendProcessorDeps) {
           sentAt: new Date().toISOString(),
         });
       } catch (err) {
-        if (err instanceof SendAbandoned || signal.aborted) throw new SendAbandoned('shutting down');
+        if (err instanceof SendAbandoned || signal.aborted) {
+          // No Graph call is in flight here (shutdown interrupts only the waits between them).
+          await outbound
+            .markRequeued(
+              command.commandId,
+              'sender shut down before sending; redelivered to the next consumer',
+            )
+            .catch((e) =>
+              logger.warn({ err: e, commandId: command.commandId }, 'could not requeue on shutdown'),
+            );
+          throw new SendAbandoned('shutting down');
+        }
         const sendError = err instanceof Terminal ? err.sendError : toSendError(err);
         if (err instanceof Terminal) {
           errors.push({

@@ -1,13 +1,8 @@
 import { createPool } from '@omnistream/db';
+import { createKafka, ensureTopics } from '@omnistream/kafka';
 import { createLogger } from '@omnistream/logger';
-import {
-  freePorts,
-  type MokapiBroker,
-  readMessages,
-  startMokapi,
-  startTcpProxy,
-  useTestDatabase,
-} from '@omnistream/testing';
+import { readMessages, startTcpProxy, useTestDatabase } from '@omnistream/testing';
+import { type KafkaJarsBroker, startKafkaFromJars } from '@omnistream/testing/harness';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startIngestor } from './harness.ts';
 import { whatsappWebhook } from './payloads.ts';
@@ -23,8 +18,20 @@ async function until<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, timeout
   }
 }
 
-// This file needs a broker it may stop and start again on the same address, so it runs its own
-// mokapi rather than the shared test broker (which other files are using).
+/** A real Kafka of this file's own, with the inbound topic: it is killed and restarted here. */
+async function ownBroker(): Promise<KafkaJarsBroker> {
+  const broker = await startKafkaFromJars();
+  const logger = createLogger({ name: 't', level: 'silent' });
+  await ensureTopics({
+    kafka: createKafka({ brokers: broker.brokers, clientId: 'spool-test', logger }),
+    topics: [{ topic: TOPIC, numPartitions: 3 }],
+    logger,
+  });
+  return broker;
+}
+
+// This file needs a broker it may kill and start again on the same address, so it runs its own
+// rather than the shared test broker (which other files are using).
 describe('Kafka outage: spool, relay, exactly once per event id (real PostgreSQL, restarted broker)', () => {
   const db = useTestDatabase();
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -33,9 +40,7 @@ describe('Kafka outage: spool, relay, exactly once per event id (real PostgreSQL
   });
 
   it('answers 200 from the spool while the broker is down and relays every event once when it is back', async () => {
-    const [port] = await freePorts(1);
-    const start = () => startMokapi({ topics: [{ name: TOPIC, partitions: 3 }], port });
-    let broker: MokapiBroker = await start();
+    const broker = await ownBroker();
     cleanups.push(() => broker.stop());
     const brokers = broker.brokers;
     const ingestor = await startIngestor({
@@ -60,7 +65,8 @@ describe('Kafka outage: spool, relay, exactly once per event id (real PostgreSQL
     ).toBe(200);
     expect(await ingestor.spool.count()).toBe(0);
 
-    await broker.stop();
+    // A crash, not a shutdown: the broker answers nothing until it is back.
+    await broker.kill();
     const N = 25;
     const statuses: number[] = [];
     for (let i = 1; i <= N; i++) {
@@ -95,7 +101,7 @@ describe('Kafka outage: spool, relay, exactly once per event id (real PostgreSQL
     expect(ready.statusCode).toBe(200);
     expect(ready.json().checks).toMatchObject({ kafka: false, spool: true });
 
-    broker = await start();
+    await broker.restart();
     const left = await until(
       () => ingestor.spool.count(),
       (n) => n === 0,
@@ -105,14 +111,15 @@ describe('Kafka outage: spool, relay, exactly once per event id (real PostgreSQL
     await until(() => ingestor.publisher.direct, Boolean, 5_000);
     expect(ingestor.publisher.direct).toBe(true);
 
-    // The restarted broker holds exactly the spooled events: each event id once.
-    const messages = await readMessages({ brokers, topic: TOPIC, count: N * 2, settleMs: 1_500 });
+    // The broker holds the event from before the outage and every spooled event: each event id once.
+    const total = 2 + N * 2;
+    const messages = await readMessages({ brokers, topic: TOPIC, count: total, settleMs: 1_500 });
     const ids = messages.map((m) => m.headers['event-id']);
-    expect(ids).toHaveLength(N * 2);
-    expect(new Set(ids).size).toBe(N * 2);
+    expect(ids).toHaveLength(total);
+    expect(new Set(ids).size).toBe(total);
     const texts = messages.map((m) => JSON.parse(m.text ?? '{}')).filter((e) => e.kind === 'message');
     expect(texts.map((e) => e.payload.messageId).sort()).toEqual(
-      Array.from({ length: N }, (_, i) => `wamid.TEST${i + 1}`).sort(),
+      Array.from({ length: N + 1 }, (_, i) => `wamid.TEST${i}`).sort(),
     );
     expect(texts[0].payload.text).toMatch(/^olá #\d+ https:\/\/example\.com 😀$/);
 
@@ -137,8 +144,7 @@ describe('Kafka outage: spool, relay, exactly once per event id (real PostgreSQL
   }, 60_000);
 
   it('answers 503 with Retry-After only when neither Kafka nor PostgreSQL can take the events', async () => {
-    const [port] = await freePorts(1);
-    const broker = await startMokapi({ topics: [{ name: TOPIC, partitions: 3 }], port });
+    const broker = await ownBroker();
     cleanups.push(() => broker.stop());
     const url = new URL(db.url);
     const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
@@ -158,7 +164,7 @@ describe('Kafka outage: spool, relay, exactly once per event id (real PostgreSQL
     });
     cleanups.push(() => ingestor.close());
 
-    await broker.stop();
+    await broker.kill();
     await proxy.cut();
     const w = whatsappWebhook(1);
     const res = await ingestor.app.inject({
