@@ -1,6 +1,6 @@
 // `pnpm dev`: the whole gateway on this machine, no Docker. Reads .env when there is one and fills
-// in development values for what it leaves unset; starts the bundled development broker (mokapi)
-// unless KAFKA_BROKERS names one; creates and migrates the database; starts meta-sim as the Graph
+// in development values for what it leaves unset; starts Apache Kafka from the jars scripts/setup.sh
+// fetched (mokapi, an imitation, only where there is no Java 17) unless KAFKA_BROKERS names one; creates and migrates the database; starts meta-sim as the Graph
 // API and the three services against it, each child's log prefixed with its name. Ctrl-C stops the
 // services first (SIGTERM, they finish in-flight work), then meta-sim, then the broker.
 //
@@ -12,10 +12,10 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeUrl, type MokapiBroker, startMokapi } from '@omnistream/testing/harness';
+import { describeUrl, kafkaJarsStatus, startKafkaFromJars, startMokapi } from '@omnistream/testing/harness';
 import { loadConfig, readEnv, topicsBlock, z } from '../packages/config/src/index.ts';
 import { createPool } from '../packages/db/src/index.ts';
-import { topicSpecs } from '../packages/kafka/src/index.ts';
+import { createKafka, ensureTopics, topicSpecs } from '../packages/kafka/src/index.ts';
 import { createLogger } from '../packages/logger/src/index.ts';
 import { createLineFormatter } from './dev/log-format.ts';
 import {
@@ -89,7 +89,7 @@ async function supervise(): Promise<void> {
   };
   const graceMs = Number(given('SHUTDOWN_TIMEOUT_MS') ?? 10_000) + 5_000;
   const children: DevChild[] = [];
-  let broker: MokapiBroker | null = null;
+  let broker: { stop(): Promise<void> } | null = null;
   let stopping: Promise<void> | null = null;
 
   const stopAll = (code: number, reason?: string): Promise<void> => {
@@ -170,20 +170,39 @@ async function supervise(): Promise<void> {
       brokers = givenBrokers.split(',').map((b) => b.trim());
       say(`Kafka: ${brokers.join(',')} (KAFKA_BROKERS)`);
     } else {
-      say(
-        `Kafka: KAFKA_BROKERS is unset, starting the bundled development broker on 127.0.0.1:${PORTS.kafka}`,
-      );
-      const started = await startMokapi({
-        topics: specs.map((s) => ({ name: s.topic, partitions: s.numPartitions })),
-        port: PORTS.kafka,
-      });
-      broker = started;
-      brokers = started.brokers;
-      void started.exited.then((how) => void stopAll(1, `the development broker stopped: ${how}`));
-      say(
-        'Kafka: bundled mokapi broker (a Kafka-protocol imitation from npm): DEVELOPMENT ONLY. It keeps ' +
-          'events in memory (gone when pnpm dev stops); set KAFKA_BROKERS to use a real Kafka.',
-      );
+      const jars = await kafkaJarsStatus();
+      if (jars.available) {
+        say(
+          `Kafka: KAFKA_BROKERS is unset, starting Apache Kafka ${jars.version} from the jars on 127.0.0.1:${PORTS.kafka}`,
+        );
+        const started = await startKafkaFromJars({ port: PORTS.kafka });
+        broker = started;
+        brokers = started.brokers;
+        const quiet = createLogger({ name: 'dev-topics', level: 'warn' });
+        await ensureTopics({
+          kafka: createKafka({ brokers, clientId: 'omnistream-dev', logger: quiet }),
+          topics: specs,
+          logger: quiet,
+        });
+        say(`Kafka: ${started.description}; its data is a scratch folder, gone when pnpm dev stops`);
+      } else {
+        say(
+          `Kafka: KAFKA_BROKERS is unset and Apache Kafka cannot run here (${jars.reason}); starting the ` +
+            `bundled mokapi broker on 127.0.0.1:${PORTS.kafka} instead`,
+        );
+        const started = await startMokapi({
+          topics: specs.map((s) => ({ name: s.topic, partitions: s.numPartitions })),
+          port: PORTS.kafka,
+        });
+        broker = started;
+        brokers = started.brokers;
+        void started.exited.then((how) => void stopAll(1, `the development broker stopped: ${how}`));
+        say(
+          'Kafka: mokapi is a Kafka-protocol imitation from npm, a fallback for machines without Java 17: ' +
+            'DEVELOPMENT ONLY, events kept in memory. Install Java 17 and run scripts/setup.sh for real Kafka, ' +
+            'or set KAFKA_BROKERS.',
+        );
+      }
     }
 
     const metaSimUrl = `http://127.0.0.1:${PORTS.metaSim}`;

@@ -21,10 +21,7 @@ export interface EnsureTopicsResult {
  *
  * Existing topics are never altered: adding partitions would move keys to other partitions and
  * break per-key ordering, so fewer partitions than asked for is only reported.
- *
- * On mokapi, topics come from its AsyncAPI spec and are reported as existing. It does accept
- * CreateTopics for undeclared names, but (measured on 0.52) a consumer group on such a topic gets no
- * answer to OffsetFetch, so tests use the declared topics from packages/testing instead.
+
  */
 export async function ensureTopics(options: EnsureTopicsOptions): Promise<EnsureTopicsResult> {
   const admin = options.kafka.admin();

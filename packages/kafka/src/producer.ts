@@ -11,9 +11,9 @@ export interface CreateProducerOptions {
   /** Most records per request (one caller's records are never split). */
   maxBatch?: number;
   /**
-   * Most estimated bytes per request. 128 KiB: well under Kafka's 1 MiB default. (It was chosen
-   * when mokapi, with its search index on, left requests of ~190 KiB unanswered; the harness now
-   * turns the index off, and the cap stays as a sensible request size.)
+   * Most estimated bytes per request. 128 KiB: well under Kafka's 1 MiB `message.max.bytes`
+   * default (a record batch above the broker's or topic's limit is refused whole), and small
+   * enough that the records first in a batch are not held behind a long request.
    */
   maxBatchBytes?: number;
   /** Requests in flight at once; 1 (default) keeps same-key records in the order they were sent. */
@@ -41,12 +41,12 @@ export interface Producer {
 type State = 'idle' | 'connecting' | 'connected' | 'disconnecting' | 'disconnected';
 
 /**
- * Producer with acks=all whose concurrent `send` calls share requests (see batcher.ts).
+ * Producer with acks=all whose concurrent `send` calls share requests (see batcher.ts). One request
+ * in flight (maxInFlight 1) keeps same-key records in order across retries.
  *
  * Idempotence stays off: kafkajs marks its idempotent producer experimental and it needs
  * maxInFlightRequests=1 per connection; duplicates from a retried request are already tolerated
- * because every event and command carries a stable id that consumers deduplicate on. (Measured:
- * mokapi 0.52 does answer InitProducerId, so this is a choice, not a test-broker limitation.)
+ * because every event and command carries a stable id that consumers deduplicate on.
  */
 export function createProducer(options: CreateProducerOptions): Producer {
   const log = options.logger.child({ component: 'kafka-producer' });

@@ -30,6 +30,8 @@ export interface StartKafkaFromJarsOptions {
   /** How long formatting plus start-up may take until the broker answers admin requests. */
   startTimeoutMs?: number;
   logger?: Logger;
+  /** Client port (default: a free one); the controller port is always a free one. */
+  port?: number;
 }
 
 export interface KafkaJarsBroker {
@@ -131,7 +133,7 @@ export async function startKafkaFromJars(options: StartKafkaFromJarsOptions = {}
   // A free port can be taken by someone else between our probe and the broker's bind: try again.
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      return await startOnce(status, options.startTimeoutMs ?? 60_000, logger);
+      return await startOnce(status, options.startTimeoutMs ?? 60_000, logger, options.port);
     } catch (err) {
       lastError = err;
       if (!(err instanceof PortTakenError)) throw err;
@@ -147,10 +149,12 @@ async function startOnce(
   status: Extract<KafkaJarsStatus, { available: true }>,
   timeoutMs: number,
   logger: Logger,
+  fixedPort: number | undefined,
 ): Promise<KafkaJarsBroker> {
   const { version, java, libs } = status;
   const started = Date.now();
-  const [port, controllerPort] = await freePorts(2);
+  const [freePort, controllerPort] = await freePorts(2);
+  const port = fixedPort ?? freePort;
   if (port === undefined || controllerPort === undefined) throw new Error('found no free TCP ports');
   const host = '127.0.0.1';
   const dir = await mkdtemp(join(tmpdir(), `omnistream-kafka-${version}-`));

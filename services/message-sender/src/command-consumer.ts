@@ -75,9 +75,7 @@ export async function startCommandConsumer(options: CommandConsumerOptions) {
   });
 
   // One offset commit at a time: two in flight for the same partitions could land out of order and
-  // move the committed offset back (and mokapi, the test broker, crashes on back-to-back commits of
-  // one group: a data race in its offset-commit metrics). The final commit at shutdown waits for
-  // the one in flight.
+  // move the committed offset back. The final commit at shutdown waits for the one in flight.
   let committing: Promise<void> | null = null;
   async function commitOnce(): Promise<void> {
     const points = tracker.commitPoints();
