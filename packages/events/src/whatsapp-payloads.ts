@@ -32,8 +32,9 @@ export const CONTACT_CHANGES = ['number_changed', 'user_id_changed', 'added', 'u
 
 export const ContactChangePayloadSchema = z.object({
   change: z.enum(CONTACT_CHANGES),
-  /** `system` (a system message in a conversation) or `app_contacts` (the Business app's contact book). */
-  source: z.enum(['system', 'app_contacts']),
+  /** `system` (a system message in a conversation), `user_id_update` (Meta's webhook field of that
+   * name) or `app_contacts` (the Business app's contact book). */
+  source: z.enum(['system', 'user_id_update', 'app_contacts']),
   previous: WhatsAppIdsSchema.optional(),
   current: WhatsAppIdsSchema.optional(),
   /** App contact book: the name the business saved (`full_name`, `first_name`). */

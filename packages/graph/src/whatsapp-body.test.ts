@@ -286,7 +286,7 @@ describe('WhatsApp message bodies (Cloud API Messages reference)', () => {
     });
   });
 
-  it('a group send says recipient_type group; a BSUID goes in `to` like a number', () => {
+  it('a group send says recipient_type group; a BSUID goes in `recipient`', () => {
     const message = { type: 'text', text: 'x' } as WhatsAppMessage;
     expect(whatsAppMessageBody('Y2FwaV9ncm91cDox', message, undefined, undefined, 'group')).toStrictEqual({
       ...envelope,
@@ -295,10 +295,10 @@ describe('WhatsApp message bodies (Cloud API Messages reference)', () => {
       type: 'text',
       text: { body: 'x' },
     });
-    expect(whatsAppMessageBody('US.13491208655302741918', message)).toMatchObject({
-      recipient_type: 'individual',
-      to: 'US.13491208655302741918',
-    });
+    // A BSUID goes in `recipient`, never in `to` (Meta's BSUID page, "Send message requests").
+    const byBsuid = whatsAppMessageBody('US.13491208655302741918', message);
+    expect(byBsuid).toMatchObject({ recipient_type: 'individual', recipient: 'US.13491208655302741918' });
+    expect(byBsuid).not.toHaveProperty('to');
   });
 
   it('mark read', () => {

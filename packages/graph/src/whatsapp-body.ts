@@ -132,6 +132,12 @@ function content(message: WhatsAppMessage): Json | Json[] {
   }
 }
 
+/** `US.13491208655302741918`: a two-letter country code, a dot, letters and digits (parent ids add `ENT`). */
+const BSUID = /^[A-Z]{2}\.[A-Za-z0-9]+(\.[A-Za-z0-9]+)?$/;
+export function isBsuid(value: string): boolean {
+  return BSUID.test(value);
+}
+
 export function whatsAppMessageBody(
   to: string,
   message: WhatsAppMessage,
@@ -139,9 +145,16 @@ export function whatsAppMessageBody(
   callbackData?: string,
   recipientType: 'individual' | 'group' = 'individual',
 ): Json {
-  // A BSUID goes in `to` like a phone number; Meta tells them apart by format (docs/services.md,
-  // "Who the customer is").
-  const body: Json = { messaging_product: 'whatsapp', recipient_type: recipientType, to, type: message.type };
+  // A business-scoped user id goes in `recipient`, never in `to`: since February 2026 Meta wants
+  // BSUIDs in their own fields (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/,
+  // "Send message requests"; when both are given, `to` wins).
+  const target = recipientType === 'individual' && isBsuid(to) ? { recipient: to } : { to };
+  const body: Json = {
+    messaging_product: 'whatsapp',
+    recipient_type: recipientType,
+    ...target,
+    type: message.type,
+  };
   body[message.type] = content(message);
   if (replyTo !== undefined) body.context = { message_id: replyTo };
   if (callbackData !== undefined) body.biz_opaque_callback_data = callbackData;

@@ -154,8 +154,8 @@ export const SendWhatsAppInputSchema = z
     token: TokenSchema,
     /**
      * Phone number in any format Meta accepts (`+1 650-555-1234`, `16505551234`), a business-scoped
-     * user id (BSUID, `US.13491208655302741918`: up to 128 alphanumerics after the country code), or
-     * a group id with `recipientType: "group"`.
+     * user id (BSUID, `US.13491208655302741918`: up to 128 alphanumerics after the country code; sent
+     * to Meta as `recipient`), or a group id with `recipientType: "group"`.
      */
     to: z.string().regex(/^\S(.{0,150}\S)?$/, 'must be a phone number, user id or group id'),
     /** `group`: a Groups API group (`recipient_type: "group"`). Default individual. */

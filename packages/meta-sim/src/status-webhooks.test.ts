@@ -188,7 +188,8 @@ describe('WhatsApp 2026: BSUID and group recipients, username-only customers', (
 
   it('a send to a BSUID answers with user_id and its statuses name recipient_user_id, not recipient_id', async () => {
     t.sim.webhooks.configure({ webhookUrl, appSecret: APP_SECRET, statuses: ['sent', 'read'], delayMs: 1 });
-    const sent = await t.post(SEND, waText(BSUID, 'hello'));
+    const { to: _to, ...body } = waText(USER_A, 'hello');
+    const sent = await t.post(SEND, { ...body, recipient: BSUID });
     expect(sent.status).toBe(200);
     expect(sent.json.contacts).toEqual([{ input: BSUID, user_id: BSUID }]);
     await t.sim.webhooks.idle();
@@ -208,7 +209,8 @@ describe('WhatsApp 2026: BSUID and group recipients, username-only customers', (
     const body = { ...waText('Y2FwaV9ncm91cDox', 'hello group'), recipient_type: 'group' };
     const sent = await t.post(SEND, body);
     expect(sent.status).toBe(200);
-    expect(sent.json).not.toHaveProperty('contacts');
+    expect(sent.json.contacts).toEqual([{ input: 'Y2FwaV9ncm91cDox' }]);
+    expect(sent.json.messages[0].group_id).toBe('Y2FwaV9ncm91cDox');
     await t.sim.webhooks.idle();
     const status = JSON.parse(received[0]!.raw.toString('utf8')).entry[0].changes[0].value.statuses[0];
     expect(status).toMatchObject({
@@ -222,7 +224,11 @@ describe('WhatsApp 2026: BSUID and group recipients, username-only customers', (
     const bad = await t.post(SEND, waText('kerry.fisher', 'hello'));
     expect(bad.status).toBe(400);
     expect(bad.json.error.code).toBe(100);
-    expect(bad.json.error.error_data.details).toMatch(/phone number or business-scoped user id/);
+    expect(bad.json.error.error_data.details).toMatch(/not a valid phone number/);
+    // Meta wants a BSUID in `recipient`, not in `to`.
+    const inTo = await t.post(SEND, waText(BSUID, 'hello'));
+    expect(inTo.status).toBe(400);
+    expect(inTo.json.error.error_data.details).toMatch(/send it in 'recipient'/);
     const badType = await t.post(SEND, { ...waText(USER_A, 'x'), recipient_type: 'broadcast' });
     expect(badType.status).toBe(400);
   });
@@ -246,7 +252,8 @@ describe('WhatsApp 2026: BSUID and group recipients, username-only customers', (
     expect(value.messages[0]).toMatchObject({ from_user_id: BSUID, id: answer.json.messageId, type: 'text' });
     expect(value.messages[0]).not.toHaveProperty('from');
     // The customer wrote: the 24 h window is open for a free-form reply by BSUID.
-    expect((await t.post(SEND, waText(BSUID, 'thanks'))).status).toBe(200);
+    const { to: _to, ...reply } = waText(USER_A, 'thanks');
+    expect((await t.post(SEND, { ...reply, recipient: BSUID })).status).toBe(200);
   });
 
   it('POST /_sim/webhooks/inbound refuses a customer with neither a number nor a BSUID', async () => {

@@ -49,26 +49,40 @@ const bad = (details: string): GraphError => whatsappInvalidParam(details);
 const BSUID = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}(\.[A-Za-z0-9]{1,128})?$/;
 
 /**
- * `to` with `recipient_type` individual (a phone number in any format, or a BSUID when the number is
- * unknown: docs/services.md, "Who the customer is") or group (a Groups API group
- * id). A BSUID may also come as `recipient` instead of `to`.
+ * The recipient: `to` with a phone number in any format, or `recipient` with a business-scoped user
+ * id when the number is unknown (docs/services.md, "Who the customer is"); with `recipient_type`
+ * group, `to` is a Groups API group id.
  */
 function recipientOf(body: Obj): { to: string; waId: string; recipientKind: 'phone' | 'user' | 'group' } {
   const type = body.recipient_type ?? 'individual';
   if (type !== 'individual' && type !== 'group') {
     throw bad(`Param recipient_type must be one of {INDIVIDUAL, GROUP} - got "${String(type)}".`);
   }
-  const to = body.to ?? body.recipient;
-  if (to === undefined) throw requiredParam('to');
-  if (!isStr(to)) throw bad("Param 'to' must be a string.");
   if (type === 'group') {
-    if (!/^\S{1,128}$/.test(to)) throw bad(`Invalid 'to' parameter: "${to}" is not a valid group id.`);
+    const to = body.to;
+    if (to === undefined) throw requiredParam('to');
+    if (!isStr(to) || !/^\S{1,128}$/.test(to))
+      throw bad(`Invalid 'to' parameter: "${String(to)}" is not a valid group id.`);
     return { to, waId: to, recipientKind: 'group' };
   }
-  if (BSUID.test(to)) return { to, waId: to, recipientKind: 'user' };
+  // `to` wins when both are given (Meta's BSUID page); a BSUID in `to` is refused, as Meta has
+  // required BSUIDs in their own field since February 2026.
+  if (body.to === undefined && body.recipient !== undefined) {
+    const recipient = body.recipient;
+    if (!isStr(recipient) || !BSUID.test(recipient)) {
+      throw bad(`Invalid 'recipient' parameter: "${String(recipient)}" is not a business-scoped user id.`);
+    }
+    return { to: recipient, waId: recipient, recipientKind: 'user' };
+  }
+  const to = body.to;
+  if (to === undefined) throw requiredParam('to');
+  if (!isStr(to)) throw bad("Param 'to' must be a string.");
+  if (BSUID.test(to)) {
+    throw bad(`Invalid 'to' parameter: "${to}" is a business-scoped user id; send it in 'recipient'.`);
+  }
   const waId = to.replace(/[\s+\-().]/g, '');
   if (!/^\d{5,20}$/.test(waId)) {
-    throw bad(`Invalid 'to' parameter: "${to}" is not a valid phone number or business-scoped user id.`);
+    throw bad(`Invalid 'to' parameter: "${to}" is not a valid phone number.`);
   }
   return { to, waId, recipientKind: 'phone' };
 }

@@ -58,17 +58,15 @@ export function whatsappSend(
     body: {
       messaging_product: 'whatsapp',
       // A BSUID send answers with `user_id` instead of `wa_id` (fixtures whatsapp_send_bsuid); a group
-      // send names no contact.
-      ...(send.recipientKind === 'group'
-        ? {}
-        : {
-            contacts: [
-              send.recipientKind === 'user'
-                ? { input: send.input, user_id: send.waId }
-                : { input: send.input, wa_id: send.waId },
-            ],
-          }),
-      messages: [message],
+      // send echoes the group id as input and names it on the message.
+      contacts: [
+        send.recipientKind === 'user'
+          ? { input: send.input, user_id: send.waId }
+          : send.recipientKind === 'group'
+            ? { input: send.input }
+            : { input: send.input, wa_id: send.waId },
+      ],
+      messages: [send.recipientKind === 'group' ? { ...message, group_id: send.waId } : message],
     },
   };
 }

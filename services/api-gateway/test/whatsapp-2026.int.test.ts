@@ -134,10 +134,11 @@ describe('WhatsApp usernames and BSUIDs, end to end (ingestor, broker, sender, g
     expect(row.sentAt).not.toBeNull();
     expect(row.deliveredAt).not.toBeNull();
     expect(row.readAt).not.toBeNull();
-    // Meta got the BSUID as the recipient, once.
+    // Meta got the BSUID in `recipient` (its own field, not `to`), once.
     const sends = world.sim.ledger.entries({ to: bsuid });
     expect(sends).toHaveLength(1);
-    expect(sends[0]!.body).toMatchObject({ recipient_type: 'individual', to: bsuid });
+    expect(sends[0]!.body).toMatchObject({ recipient_type: 'individual', recipient: bsuid });
+    expect(sends[0]!.body).not.toHaveProperty('to');
   });
 
   it('a MARKETING template to a customer who stopped marketing messages is dead-lettered with the reason, and sent once they resume', async () => {

@@ -19,7 +19,7 @@ export function webhookFixtureNames(prefix = ''): string[] {
 
 /** WhatsApp fixtures of Meta's 2026 platform (BSUID, coexistence, groups, calls, preferences): their own test. */
 export function isWhatsApp2026Fixture(name: string): boolean {
-  return /^whatsapp-(bsuid-|smb-|history|group-|calls-|user-preferences-|status-played|system-user-changed-user-id)/.test(
+  return /^whatsapp-(bsuid-|smb-|history|group-|calls-|user-preferences-|status-played|system-user-changed-user-id|user-id-update)/.test(
     name,
   );
 }

@@ -18,7 +18,15 @@ const CUSTOMER = '16505551234';
 const BSUID = 'US.13491208655302741918';
 const GROUP = 'Y2FwaV9ncm91cDoxMjAzNjM0MDI3NzQ2NjYyODQ';
 const account = { id: PHONE, wabaId: WABA };
-const kerry = { id: BSUID, userId: BSUID, username: 'kerry.fisher', name: 'Kerry Fisher' };
+const PARENT = 'US.ENT.11815799212886844830';
+// Usernames keep Meta's leading `@` (its examples: "@realsheenanelson").
+const kerry = {
+  id: BSUID,
+  userId: BSUID,
+  parentUserId: PARENT,
+  username: '@kerry.fisher',
+  name: 'Kerry Fisher',
+};
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 const expectations: Record<string, (events: InboundEvent[]) => void> = {
@@ -36,8 +44,8 @@ const expectations: Record<string, (events: InboundEvent[]) => void> = {
       id: CUSTOMER,
       name: 'Sheena Nelson',
       userId: 'US.1765719894460979',
-      parentUserId: 'US.ENT.11815799212886844830',
-      username: 'sheena.n',
+      parentUserId: PARENT,
+      username: '@sheena.n',
     });
     expect(inboundKey(event)).toBe(`whatsapp:${PHONE}:${CUSTOMER}`);
   },
@@ -56,7 +64,8 @@ const expectations: Record<string, (events: InboundEvent[]) => void> = {
   },
   'whatsapp-bsuid-status-no-phone.json': (events) => {
     const event = single(events, 'status');
-    expect(event.contact).toEqual({ id: BSUID, userId: BSUID });
+    // Statuses now come with contacts[] too: the same contact as the customer's messages.
+    expect(event.contact).toEqual(kerry);
     expect(event.payload).toMatchObject({ status: 'delivered', recipientId: BSUID });
     expect(event.occurredAt).toBe(iso(1796376700));
   },
@@ -80,8 +89,12 @@ const expectations: Record<string, (events: InboundEvent[]) => void> = {
     expect(inboundKey(event)).toBe(`whatsapp:${PHONE}:${CUSTOMER}`);
   },
   'whatsapp-history.json': (events) => {
-    expect(events.map((e) => e.kind)).toEqual(['message', 'echo']);
-    const [customer, business] = events as [InboundEvent, InboundEvent];
+    // The third is a `media_placeholder` (media the sync does not carry): kept, as unsupported.
+    expect(events.map((e) => e.kind)).toEqual(['message', 'echo', 'unsupported']);
+    const [customer, business, placeholder] = events as [InboundEvent, InboundEvent, InboundEvent];
+    expect(placeholder.payload).toMatchObject({ type: 'media_placeholder' });
+    expect(customer.contact).toMatchObject({ id: CUSTOMER, userId: 'US.1765719894460979' });
+    expect(business.contact).toMatchObject({ id: CUSTOMER, userId: 'US.1765719894460979' });
     expect(customer).toMatchObject({
       account,
       contact: { id: CUSTOMER },
@@ -125,7 +138,7 @@ const expectations: Record<string, (events: InboundEvent[]) => void> = {
   'whatsapp-group-status-read.json': (events) => {
     const event = single(events, 'status');
     // One member's read, not the group's.
-    expect(event.contact).toEqual({ id: CUSTOMER });
+    expect(event.contact).toEqual({ id: CUSTOMER, name: 'Sheena Nelson', userId: 'US.1765719894460979' });
     expect(event.payload).toMatchObject({
       status: 'read',
       recipientId: GROUP,
@@ -133,6 +146,26 @@ const expectations: Record<string, (events: InboundEvent[]) => void> = {
       participant: { id: CUSTOMER },
     });
     expect(inboundKey(event)).toBe(`whatsapp:${PHONE}:group:${GROUP}`);
+  },
+  'whatsapp-group-status-read-bsuid.json': (events) => {
+    const event = single(events, 'status');
+    // A member known only by BSUID.
+    expect(event.contact).toMatchObject({ id: BSUID, userId: BSUID, username: '@kerry.fisher' });
+    expect(event.payload).toMatchObject({ groupId: GROUP, participant: { id: BSUID, userId: BSUID } });
+  },
+  'whatsapp-user-id-update.json': (events) => {
+    const event = single(events, 'contact_change');
+    expect(event).toMatchObject({
+      account,
+      contact: { id: '12195555358', userId: 'US.2065719894460980', name: 'Sheena Nelson' },
+      occurredAt: iso(1796376810),
+      payload: {
+        change: 'user_id_changed',
+        source: 'user_id_update',
+        previous: { waId: '12195555358', userId: 'US.1765719894460979' },
+        current: { waId: '12195555358', userId: 'US.2065719894460980' },
+      },
+    });
   },
   'whatsapp-status-played.json': (events) => {
     const event = single(events, 'status');

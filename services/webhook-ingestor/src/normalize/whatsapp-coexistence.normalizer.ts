@@ -110,23 +110,49 @@ export function emitHistory(value: JsonObject, scope: WhatsAppScope, sink: Event
     for (const thread of arrayOf(c.threads)) {
       const t = recordOf(thread);
       const threadId = idOf(t?.id);
+      // The customer of the thread: `context` names them (wa_id and/or BSUID) since 2026.
+      const context = recordOf(t?.context);
+      const customer = {
+        waId:
+          idOf(context?.wa_id) ?? (threadId !== undefined && /^\d+$/.test(threadId) ? threadId : undefined),
+        userId:
+          idOf(context?.user_id) ??
+          (threadId !== undefined && !/^\d+$/.test(threadId) ? threadId : undefined),
+        parentUserId: idOf(context?.parent_user_id),
+      };
+      const threadScope: WhatsAppScope = {
+        ...scope,
+        contacts: [
+          ...scope.contacts,
+          {
+            wa_id: customer.waId,
+            user_id: customer.userId,
+            parent_user_id: customer.parentUserId,
+            profile: { username: context?.username },
+          },
+        ],
+      };
       for (const message of arrayOf(t?.messages)) {
         guarded(sink, scope, message, 'WhatsApp history message', () => {
           const msg = required(recordOf(message), 'history message');
           const status = nonEmptyStringOf(recordOf(msg.history_context)?.status);
           const history: HistoryFlag = status === undefined ? flag : { ...flag, status };
           const from = idOf(msg.from);
+          const fromUserId = idOf(msg.from_user_id);
           const fromCustomer =
-            (from !== undefined && from === threadId) ||
-            (idOf(msg.from_user_id) !== undefined && idOf(msg.from_user_id) === threadId) ||
+            (from !== undefined && (from === customer.waId || from === threadId)) ||
+            (fromUserId !== undefined && fromUserId === customer.userId) ||
             (from !== undefined && digits(from) !== business && idOf(msg.to) === undefined);
           if (fromCustomer) {
-            emitWhatsAppMessage(msg, scope, sink, history);
+            emitWhatsAppMessage(msg, threadScope, sink, history);
           } else {
-            // The business's side: the customer is the thread (or the message's `to`).
-            const to = idOf(msg.to) ?? threadId;
-            const asEcho = to === undefined || msg.to !== undefined ? msg : { ...msg, to };
-            emitEcho(asEcho, scope, sink, history);
+            // The business's side (Meta leaves `to` off it): the customer is the thread's.
+            const asEcho = {
+              ...msg,
+              to: idOf(msg.to) ?? customer.waId,
+              to_user_id: idOf(msg.to_user_id) ?? customer.userId,
+            };
+            emitEcho(asEcho, threadScope, sink, history);
           }
         });
       }
@@ -183,6 +209,48 @@ export function emitAppStateSync(value: JsonObject, scope: WhatsAppScope, sink: 
         },
         // No Meta id: the contact, the action and Meta's timestamp identify the change; a retry hashes the same.
         { metaId: fragmentHash([scope.account.id, contact.id, action, occurredAt]), discriminator: change },
+      );
+    });
+  }
+}
+
+/**
+ * `user_id_update` (its own webhook field, 2026): Meta issued the customer a new BSUID, with the
+ * previous and current ids as data → `contact_change` `user_id_changed`, on the new identifier.
+ */
+export function emitUserIdUpdates(value: JsonObject, scope: WhatsAppScope, sink: EventSink): void {
+  for (const item of arrayOf(value.user_id_update)) {
+    guarded(sink, scope, item, 'WhatsApp user id update', () => {
+      const update = required(recordOf(item), 'user_id_update item');
+      const ids = recordOf(update.user_id);
+      const current = required(idOf(ids?.current), 'user_id.current');
+      const previous = idOf(ids?.previous);
+      const waId = idOf(update.wa_id);
+      const occurredAt = isoFromMetaTime(update.timestamp) ?? sink.receivedAt;
+      const contact = required(
+        whatsAppContact({ waId, userId: current }, scope.contacts),
+        'user id update contact',
+      );
+      const parent = recordOf(update.parent_user_id);
+      const currentParent = idOf(parent?.current);
+      if (currentParent !== undefined) contact.parentUserId = currentParent;
+      sink.emit(
+        {
+          kind: 'contact_change',
+          channel: 'whatsapp',
+          account: scope.account,
+          contact,
+          occurredAt,
+          payload: {
+            change: 'user_id_changed',
+            source: 'user_id_update',
+            previous: previous === undefined ? undefined : { waId, userId: previous },
+            current: { waId, userId: current },
+            body: stringOf(update.detail),
+          },
+          raw: update,
+        },
+        { metaId: fragmentHash([scope.account.id, previous ?? null, current]) },
       );
     });
   }

@@ -142,7 +142,11 @@ function emitIdentityChange(
   } else if (systemType === 'user_changed_user_id') {
     const userId = idOf(system.user_id);
     if (userId === undefined) return;
-    const previousUserId = idOf(system.previous_user_id);
+    // Meta names the old BSUID only in the text ("User A changed from US.1… to US.2…"); the
+    // `user_id_update` field carries both as data (see emitUserIdUpdates).
+    const previousUserId =
+      idOf(system.previous_user_id) ??
+      /changed from (\S+) to \S+/.exec(body ?? '')?.[1]?.replace(/[.,;]$/, '');
     const waId = idOf(system.wa_id) ?? (at.contact.id === at.contact.userId ? undefined : at.contact.id);
     payload = {
       change: 'user_id_changed',

@@ -45,7 +45,11 @@ export function emitWhatsAppStatus(status: unknown, scope: WhatsAppScope, sink: 
           {
             waId: idOf(st.recipient_id),
             userId: idOf(st.recipient_user_id),
-            parentUserId: idOf(st.parent_recipient_user_id),
+            // Meta's own pages spell the parent key three ways (SOURCES.md "WhatsApp 2026 platform").
+            parentUserId:
+              idOf(st.parent_recipient_user_id) ??
+              idOf(st.recipient_parent_user_id) ??
+              idOf(st.parent_user_id),
           },
           scope.contacts,
         )

@@ -12,7 +12,12 @@ import {
   stringOf,
 } from './meta-values.ts';
 import { emitCalls, emitUserPreferences } from './whatsapp-calls.normalizer.ts';
-import { emitAppStateSync, emitEchoes, emitHistory } from './whatsapp-coexistence.normalizer.ts';
+import {
+  emitAppStateSync,
+  emitEchoes,
+  emitHistory,
+  emitUserIdUpdates,
+} from './whatsapp-coexistence.normalizer.ts';
 import { emitWhatsAppMessage } from './whatsapp-message.normalizer.ts';
 import type { WhatsAppScope } from './whatsapp-scope.ts';
 import { emitWhatsAppStatus } from './whatsapp-status.normalizer.ts';
@@ -44,6 +49,7 @@ const NUMBER_FIELDS: Record<string, (value: JsonObject, scope: WhatsAppScope, si
   smb_message_echoes: emitEchoes,
   history: emitHistory,
   smb_app_state_sync: emitAppStateSync,
+  user_id_update: emitUserIdUpdates,
   calls: emitCalls,
   user_preferences: emitUserPreferences,
 };
