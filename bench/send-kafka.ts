@@ -67,18 +67,6 @@ export async function produceCommands(options: {
   }
 }
 
-/** Records in a topic right now (sum over partitions of high watermark − low watermark). */
-export async function topicRecordCount(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, p) => sum + (Number(p.high) - Number(p.low)), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 export interface ReadRecord {
   topic: string;
   /** CreateTime the producer stamped (the sender, when it published), epoch ms. */

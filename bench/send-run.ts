@@ -1,9 +1,10 @@
 // One run of one `pnpm bench:send` scenario: fresh database, topics, group and simulator state;
 // commands produced; the real sender started as a child process; figures collected; all stopped.
+
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { databaseUrl, freePorts } from '@omnistream/testing/harness';
+import { databaseUrl, freePorts, topicRecordCount } from '@omnistream/testing/harness';
 import { createPool } from '../packages/db/src/index.ts';
 import { createIntegrationsRepository, createTokenCipher } from '../packages/integrations/src/index.ts';
 import type { Logger } from '../packages/logger/src/index.ts';
@@ -17,7 +18,6 @@ import {
   produceCommands,
   type ReadRecord,
   readTopics,
-  topicRecordCount,
 } from './send-kafka.ts';
 import type { RunRecord, ScenarioSpec } from './send-report.ts';
 import { ledgerTimes, prepareSim, type SimHandle, simRunFacts } from './send-sim.ts';
@@ -352,7 +352,7 @@ export async function runScenario(
     });
     // sender_sends_total counts a command just before its result is published: wait for those.
     const deadline = Date.now() + 60_000;
-    while ((await topicRecordCount(env.kafka, topics.results)) < commands.length && Date.now() < deadline) {
+    while ((await topicRecordCount(env.brokers, topics.results)) < commands.length && Date.now() < deadline) {
       await sleep(250);
     }
     const metrics = senderCounters(await scrape(metricsUrl));

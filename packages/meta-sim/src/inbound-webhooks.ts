@@ -21,6 +21,38 @@ export interface InboundMessageInput {
     | { type: 'reaction'; messageId: string; emoji: string };
 }
 
+/**
+ * A `whatsapp_business_account` webhook with one change of `field` for `number`, serialized as Meta
+ * does (escaped non-ASCII and slashes; `value` before `field`).
+ */
+export function whatsappChangeBody(
+  number: WhatsAppNumber,
+  field: string,
+  value: Record<string, unknown>,
+): string {
+  return metaJsonStringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: number.wabaId,
+        changes: [
+          {
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: {
+                display_phone_number: number.displayPhoneNumber,
+                phone_number_id: number.phoneNumberId,
+              },
+              ...value,
+            },
+            field,
+          },
+        ],
+      },
+    ],
+  });
+}
+
 export function inboundMessageBody(
   number: WhatsAppNumber,
   input: InboundMessageInput,
@@ -58,27 +90,6 @@ export function inboundMessageBody(
       message.reaction = { message_id: m.messageId, emoji: m.emoji };
       break;
   }
-  const body = metaJsonStringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: number.wabaId,
-        changes: [
-          {
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: {
-                display_phone_number: number.displayPhoneNumber,
-                phone_number_id: number.phoneNumberId,
-              },
-              contacts: [contact],
-              messages: [message],
-            },
-            field: 'messages',
-          },
-        ],
-      },
-    ],
-  });
+  const body = whatsappChangeBody(number, 'messages', { contacts: [contact], messages: [message] });
   return { body, messageId };
 }

@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import type { Logger } from '@omnistream/logger';
 import type { WhatsAppNumber } from './accounts.ts';
 import type { SimClock } from './clock.ts';
-import { metaJsonStringify } from './meta-json.ts';
+import { whatsappChangeBody } from './inbound-webhooks.ts';
 import { createRawPoster } from './post-raw.ts';
 
 export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
@@ -214,27 +214,7 @@ export function createStatusWebhooks(deps: {
     }
     if (input.errors !== undefined) status.errors = input.errors;
     // Field order as Meta sends it: `value` before `field` (fixtures).
-    return metaJsonStringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: number.wabaId,
-          changes: [
-            {
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: {
-                  display_phone_number: number.displayPhoneNumber,
-                  phone_number_id: number.phoneNumberId,
-                },
-                statuses: [status],
-              },
-              field: 'messages',
-            },
-          ],
-        },
-      ],
-    });
+    return whatsappChangeBody(number, 'messages', { statuses: [status] });
   }
 
   return {
