@@ -111,7 +111,7 @@ export function renderSection(ctx: BenchContext, runs: readonly RunRecord[]): st
       'Knobs: `BENCH_DURATION_S` (20), `BENCH_ROUNDS` (3), `BENCH_CONNECTIONS` (unset: tuned over `BENCH_TUNE_CONNECTIONS`), ' +
       '`BENCH_RATE` (1000) and `BENCH_RATE_CONNECTIONS` (50) for (c), `BENCH_REQUESTS` (40000), `BENCH_CPU_PROF=1` (one extra profiled run), ' +
       '`BENCH_INGESTOR_NODE_ARGS` (extra Node flags for the ingestor), `BENCH_QUIET_WAIT_S` (600), `BENCH_WRITE_DOCS=0|1`. ' +
-      'Uses `KAFKA_BROKERS` / `DATABASE_URL` when set, else Docker, else the bundled mokapi and the local PostgreSQL.',
+      'Uses `KAFKA_BROKERS` / `DATABASE_URL` when set, else Docker, else Apache Kafka from its Maven jars (the test harness) and the local PostgreSQL.',
     '',
   );
   lines.push(`Last run: ${ctx.date}.`, '');
