@@ -25,7 +25,7 @@ export interface IngestCounts {
   events: number;
   spooledEvents: number;
   relayedEvents: number;
-  /** Records the broker itself counted in the inbound topic (mokapi only), or null. */
+  /** Records the broker itself holds in the inbound topic (its offsets), or null if it could not tell. */
   brokerRecords: number | null;
 }
 

@@ -385,7 +385,7 @@ async function main(): Promise<void> {
     broker: {
       notes: [] as string[],
       kind: broker.kind,
-      description: broker.description.replace(/\/\S*\/bin\/mokapi/, 'go-mokapi'),
+      description: broker.description,
       pid: brokerPid,
     },
     postgres: postgres.description,

@@ -37,8 +37,8 @@ export function buildCommands(options: {
 }
 
 /**
- * Produces the commands with the gateway's own producer (acks=all, ≤ 128 KiB per request, which
- * mokapi answers). Chunks of 200 keep each caller's records small enough to be combined.
+ * Produces the commands with the gateway's own producer (acks=all, ≤ 128 KiB per request). Chunks
+ * of 200 keep each caller's records small enough to be combined.
  */
 export async function produceCommands(options: {
   kafka: Kafka;

@@ -365,7 +365,7 @@ export function renderSection(ctx: SendBenchContext, runs: readonly RunRecord[])
     '### Machine and setup',
     '',
     `- ${ctx.machine.nproc} cores (\`nproc\`; ${ctx.machine.cpuModel}), ${fmt(ctx.machine.memoryGb, 1)} GB RAM, Linux ${ctx.machine.kernel}, Node ${ctx.machine.node}.`,
-    `- Broker: **${ctx.broker.kind}** — ${ctx.broker.description}; a new one for every run (mokapi keeps every record in memory and grows by about 7 KB of RSS per 400-byte record). It runs on the same ${ctx.machine.nproc} cores as the sender, meta-sim, PostgreSQL and this script.`,
+    `- Broker: **${ctx.broker.kind}** — ${ctx.broker.description}; a new one for every run. It runs on the same ${ctx.machine.nproc} cores as the sender, meta-sim, PostgreSQL and this script.`,
     `- PostgreSQL: ${ctx.postgres}; a fresh database per run cloned from the migrated template, holding that run's integration (token encrypted with the key in \`TOKEN_ENCRYPTION_KEYS\`).`,
     `- Sender env (every run): ${envText(ctx.sharedSenderEnv)}, plus \`DATABASE_URL\`, \`KAFKA_BROKERS\`, \`META_API_URL\` / \`INSTAGRAM_API_URL\` (the simulator), \`META_APP_SECRET\` (the simulator's, so every call carries \`appsecret_proof\`), \`TOKEN_ENCRYPTION_KEYS=k1:…\`, a free \`MESSAGE_SENDER_METRICS_PORT\`, per-run topics (\`KAFKA_TOPIC_OUTBOUND\`, \`…_RESULTS\`, \`…_DLQ\`) and \`SENDER_GROUP_ID\`; cwd an empty temp dir. Everything else at its default${ctx.senderDefaults ? ` (${envText(ctx.senderDefaults)})` : ''}.`,
     ...(ctx.senderRevision ? [`- Sender source: ${ctx.senderRevision}.`] : []),

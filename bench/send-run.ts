@@ -42,7 +42,7 @@ export interface RunEnv {
   log: (line: string) => void;
 }
 
-/** Topics of one run slot; every slot's topics are declared when the broker starts (mokapi serves only those). */
+/** Topics of one run slot, created when the run's broker starts. */
 export function runTopics(runId: string, slot: number) {
   const tag = `bench-${runId}-${slot}`;
   return {

@@ -188,8 +188,8 @@ const NOTES: string[] = [
     'scheduling delay on two busy cores.',
   'RATE_WHATSAPP_PER_NUMBER=100000 is refused by the sender’s config (at most 10,000), so "limits lifted" uses 10,000. ' +
     'This is far above anything reached here.',
-  'mokapi 0.52 occasionally panics under load (the panics seen were in its search indexer, now off). Each run gets its ' +
-    'own broker, and a run whose broker dies is run once more on a new one.',
+  "Each run gets a broker of its own (a fresh data folder, so no run reads or compacts another run's records), and " +
+    'a run whose broker dies is run once more on a new one.',
 ];
 
 const settings = settingsFrom(process.env);
@@ -252,9 +252,8 @@ async function main(): Promise<void> {
   const repeated: string[] = [];
   const warnings: string[] = [];
   /**
-   * One run on a broker of its own: mokapi keeps every record in memory (about 7 KB of RSS per
-   * 400-byte record, measured) and slows with it, so a fresh broker keeps the runs comparable. A
-   * run whose broker disappeared midway is run again once on a new one.
+   * One run on a broker of its own, so every run starts from the same empty broker and the runs
+   * stay comparable. A run whose broker disappeared midway is run again once on a new one.
    */
   let currentBroker: { stop(): Promise<void> } | null = null;
   // Ctrl-C in the middle of a run stops that run's broker too.
@@ -273,9 +272,7 @@ async function main(): Promise<void> {
       const brokerExit = brokerPid === undefined ? null : watchProcessExit(brokerPid);
       brokerFacts ??= {
         kind: broker.kind,
-        description: broker.description
-          .replace(/\/\S*\/bin\/mokapi/, 'go-mokapi')
-          .replace(/\(pid \d+, /, '('),
+        description: broker.description.replace(/\(pid \d+, /, '('),
         pidKnown: brokerPid !== undefined,
       };
       if (runSlot === 0) log(`Kafka broker: ${broker.kind} — ${broker.description} (a new one per run)`);
