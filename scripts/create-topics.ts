@@ -2,16 +2,39 @@
 // topics on KAFKA_BROKERS with their default partition counts, under the KAFKA_TOPIC_* names. Topics
 // that exist are left as they are (never re-partitioned: that would move keys and break per-key
 // order). The services never create topics themselves, so a misspelt topic name fails loudly.
-import { kafkaBlock, loadConfigOrExit, logBlock, topicsBlock, z } from '../packages/config/src/index.ts';
-import { createKafka, ensureTopics, topicSpecs } from '../packages/kafka/src/index.ts';
-import { createLogger } from '../packages/logger/src/index.ts';
+import {
+  kafkaBlock,
+  kafkaSecurityRules,
+  kafkaSecuritySettings,
+  loadConfigOrExit,
+  logBlock,
+  orExitOnConfigError,
+  topicsBlock,
+  z,
+} from '../packages/config/src/index.ts';
+import {
+  createKafka,
+  ensureTopics,
+  explainKafkaConnectError,
+  topicSpecs,
+} from '../packages/kafka/src/index.ts';
+import { createLogger, createRedactor } from '../packages/logger/src/index.ts';
 
-const config = loadConfigOrExit(z.object({ ...logBlock, ...kafkaBlock, ...topicsBlock }), 'create-topics');
-const logger = createLogger({ name: 'create-topics', level: config.LOG_LEVEL });
+const config = loadConfigOrExit(
+  z.object({ ...logBlock, ...kafkaBlock, ...topicsBlock }).superRefine(kafkaSecurityRules),
+  'create-topics',
+);
+const kafkaSecurity = orExitOnConfigError('create-topics', () => kafkaSecuritySettings(config));
+const logger = createLogger({
+  name: 'create-topics',
+  level: config.LOG_LEVEL,
+  redactor: createRedactor([config.KAFKA_SASL_PASSWORD]),
+});
 const kafka = createKafka({
   brokers: config.KAFKA_BROKERS,
   clientId: `${config.KAFKA_CLIENT_ID}-create-topics`,
   logger,
+  ...kafkaSecurity,
 });
 const specs = topicSpecs({
   inbound: config.KAFKA_TOPIC_INBOUND,
@@ -24,6 +47,7 @@ try {
   const { created, existing } = await ensureTopics({ kafka, topics: specs, logger });
   logger.info({ brokers: config.KAFKA_BROKERS, created, existing }, 'kafka topics ready');
 } catch (err) {
-  logger.error({ err, brokers: config.KAFKA_BROKERS }, 'could not create the kafka topics');
+  const explained = explainKafkaConnectError(err, { brokers: config.KAFKA_BROKERS, ...kafkaSecurity });
+  logger.error({ err: explained, brokers: config.KAFKA_BROKERS }, 'could not create the kafka topics');
   process.exitCode = 1;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
 const secret = z.string().min(1);
+const path = z.string().min(1);
 
 export const logBlock = {
   /** pino level; `debug` shows per-message detail, never secrets. */
@@ -37,6 +38,24 @@ export const kafkaBlock = {
     ),
   /** Client id shown in broker logs and quotas; one per deployment is enough. */
   KAFKA_CLIENT_ID: z.string().min(1).default('omnistream'),
+  /** TLS to the brokers; managed clusters (Confluent Cloud, MSK, Aiven) accept nothing else. */
+  KAFKA_SSL: z.stringbool({ error: 'must be true or false' }).default(false),
+  /** PEM CA bundle that signed the brokers' certificates, for a private CA (Aiven); unset: Node's CAs. */
+  KAFKA_SSL_CA_FILE: path.optional(),
+  /** PEM client certificate, for clusters that authenticate clients by certificate (mutual TLS). */
+  KAFKA_SSL_CERT_FILE: path.optional(),
+  /** PEM private key of KAFKA_SSL_CERT_FILE. */
+  KAFKA_SSL_KEY_FILE: path.optional(),
+  /** SASL mechanism the cluster expects: plain (Confluent Cloud API keys) or scram (MSK, Aiven). */
+  KAFKA_SASL_MECHANISM: z
+    .enum(['plain', 'scram-sha-256', 'scram-sha-512'], {
+      error: 'must be plain, scram-sha-256 or scram-sha-512',
+    })
+    .optional(),
+  /** SASL user (the API key on Confluent Cloud). */
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  /** SASL password (the API secret on Confluent Cloud); registered with the log redactor. */
+  KAFKA_SASL_PASSWORD: secret.optional(),
 };
 
 export const topicsBlock = {

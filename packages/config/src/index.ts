@@ -22,4 +22,10 @@ export {
 } from './blocks.ts';
 export { ConfigError, type ConfigIssue } from './errors.ts';
 export { graphClientSettings } from './graph-settings.ts';
-export { type Env, loadConfig, loadConfigOrExit, readEnv } from './load-config.ts';
+export {
+  type KafkaSaslMechanism,
+  type KafkaSecuritySettings,
+  kafkaSecurityRules,
+  kafkaSecuritySettings,
+} from './kafka-security.ts';
+export { type Env, loadConfig, loadConfigOrExit, orExitOnConfigError, readEnv } from './load-config.ts';

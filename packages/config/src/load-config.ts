@@ -61,8 +61,16 @@ export function loadConfigOrExit<S extends z.ZodType>(
   name: string,
   env: Env = readEnv(),
 ): z.output<S> {
+  return orExitOnConfigError(name, () => loadConfig(schema, env));
+}
+
+/**
+ * For main.ts files and CLIs: runs `build` (a settings builder such as kafkaSecuritySettings, which
+ * reads files the configuration names), and exits like loadConfigOrExit when it throws a ConfigError.
+ */
+export function orExitOnConfigError<T>(name: string, build: () => T): T {
   try {
-    return loadConfig(schema, env);
+    return build();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${name}: ${err.message}\n`);

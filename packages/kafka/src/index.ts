@@ -27,6 +27,11 @@ export {
   type RetryPolicyOptions,
 } from './retry-policy.ts';
 export {
+  explainKafkaConnectError,
+  type KafkaSecurityContext,
+  KafkaSecurityError,
+} from './security-errors.ts';
+export {
   allTopics,
   defaultPartitions,
   defaultTopics,

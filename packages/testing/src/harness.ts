@@ -9,6 +9,7 @@ export {
 } from './kafka-broker.ts';
 export {
   type KafkaJarsBroker,
+  type KafkaJarsSaslSsl,
   kafkaJarsStatus,
   kafkaJarsVersion,
   startKafkaFromJars,

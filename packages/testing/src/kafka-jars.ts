@@ -32,10 +32,26 @@ export interface StartKafkaFromJarsOptions {
   logger?: Logger;
   /** Client port (default: a free one); the controller port is always a free one. */
   port?: number;
+  /**
+   * Adds a SASL_SSL listener on a free port beside the PLAINTEXT one (which stays the inter-broker
+   * listener and the one start-up is checked on), as managed clusters serve clients.
+   */
+  saslSsl?: KafkaJarsSaslSsl;
+}
+
+export interface KafkaJarsSaslSsl {
+  /** PEM private key (PKCS#8, unencrypted) of the broker's certificate. */
+  keyPem: string;
+  /** PEM certificate chain the listener presents, the broker's own certificate first. */
+  certChainPem: string;
+  /** Accepted with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 (SCRAM ones written at format time). */
+  users: { name: string; password: string }[];
 }
 
 export interface KafkaJarsBroker {
   brokers: string[];
+  /** The SASL_SSL listener, when started with `saslSsl`. */
+  saslSslBrokers?: string[];
   version: string;
   pid: number;
   /** Scratch directory (config, data, logs) of this instance, removed by stop(). */
@@ -133,7 +149,7 @@ export async function startKafkaFromJars(options: StartKafkaFromJarsOptions = {}
   // A free port can be taken by someone else between our probe and the broker's bind: try again.
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      return await startOnce(status, options.startTimeoutMs ?? 60_000, logger, options.port);
+      return await startOnce(status, options.startTimeoutMs ?? 60_000, logger, options.port, options.saslSsl);
     } catch (err) {
       lastError = err;
       if (!(err instanceof PortTakenError)) throw err;
@@ -150,12 +166,15 @@ async function startOnce(
   timeoutMs: number,
   logger: Logger,
   fixedPort: number | undefined,
+  saslSsl: KafkaJarsSaslSsl | undefined,
 ): Promise<KafkaJarsBroker> {
   const { version, java, libs } = status;
   const started = Date.now();
-  const [freePort, controllerPort] = await freePorts(2);
+  const [freePort, controllerPort, saslSslPort] = await freePorts(3);
   const port = fixedPort ?? freePort;
-  if (port === undefined || controllerPort === undefined) throw new Error('found no free TCP ports');
+  if (port === undefined || controllerPort === undefined || saslSslPort === undefined) {
+    throw new Error('found no free TCP ports');
+  }
   const host = '127.0.0.1';
   const dir = await mkdtemp(join(tmpdir(), `omnistream-kafka-${version}-`));
   const logFile = join(dir, 'server.log');
@@ -179,9 +198,19 @@ async function startOnce(
   };
 
   try {
+    const keystore = join(dir, 'sasl-ssl-keystore.pem');
+    if (saslSsl) await writeFile(keystore, `${saslSsl.keyPem.trim()}\n${saslSsl.certChainPem.trim()}\n`);
     await writeFile(
       join(dir, 'server.properties'),
-      serverProperties({ version, host, port, controllerPort, quorum, dataDir: join(dir, 'data') }),
+      serverProperties({
+        version,
+        host,
+        port,
+        controllerPort,
+        quorum,
+        dataDir: join(dir, 'data'),
+        ...(saslSsl ? { saslSsl: { port: saslSslPort, keystore, users: saslSsl.users } } : {}),
+      }),
     );
     await writeFile(join(dir, 'log4j2.xml'), log4jConfig(logFile));
 
@@ -198,6 +227,13 @@ async function startOnce(
       // A single-voter dynamic quorum (KIP-853, 3.9+), the layout Kafka 4 documents; older
       // versions only know controller.quorum.voters and format without it.
       ...(quorum === 'dynamic' ? ['--standalone'] : []),
+      // SCRAM credentials live in the cluster metadata; with KRaft they can be written at format time.
+      ...(saslSsl?.users ?? []).flatMap(({ name, password }) =>
+        ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((m) => [
+          '--add-scram',
+          `${m}=[name=${name},password=${password}]`,
+        ]),
+      ),
     ];
     try {
       await run(java, format, { cwd: dir, timeout: timeoutMs, env: jvmEnv(dir) });
@@ -264,6 +300,7 @@ async function startOnce(
     let stopped: Promise<void> | null = null;
     const broker: KafkaJarsBroker = {
       brokers: [`${host}:${port}`],
+      ...(saslSsl ? { saslSslBrokers: [`${host}:${saslSslPort}`] } : {}),
       version,
       pid,
       dir,
@@ -316,20 +353,22 @@ function serverProperties(args: {
   controllerPort: number;
   quorum: 'dynamic' | 'static';
   dataDir: string;
+  saslSsl?: { port: number; keystore: string; users: KafkaJarsSaslSsl['users'] };
 }): string {
-  const { host, port, controllerPort } = args;
+  const { host, port, controllerPort, saslSsl } = args;
   const major = Number(args.version.split('.')[0]);
+  const saslSslListener = saslSsl ? `,SASL_SSL://${host}:${saslSsl.port}` : '';
   const lines = [
     'process.roles=broker,controller',
     'node.id=1',
     args.quorum === 'dynamic'
       ? `controller.quorum.bootstrap.servers=${host}:${controllerPort}`
       : `controller.quorum.voters=1@${host}:${controllerPort}`,
-    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${host}:${port}`,
+    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}${saslSslListener}`,
+    `advertised.listeners=PLAINTEXT://${host}:${port}${saslSslListener}`,
     'inter.broker.listener.name=PLAINTEXT',
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${saslSsl ? ',SASL_SSL:SASL_SSL' : ''}`,
     `log.dirs=${args.dataDir}`,
     // One broker: every internal topic with one replica, or it can never be created.
     'offsets.topic.replication.factor=1',
@@ -354,6 +393,7 @@ function serverProperties(args: {
     'num.io.threads=4',
     'num.recovery.threads.per.data.dir=1',
   ];
+  if (saslSsl) lines.push(...saslSslProperties(saslSsl));
   if (major >= 4) {
     // Kafka 4's share groups (KIP-932) have an internal topic of their own; 3.x does not know it.
     lines.push(
@@ -363,6 +403,21 @@ function serverProperties(args: {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+// The SASL_SSL listener's own settings (listener.name.<listener>.<mechanism>.sasl.jaas.config, see
+// https://kafka.apache.org/documentation/#security_sasl_brokerconfig); a PEM keystore file holds the
+// key and the chain (KIP-651, https://cwiki.apache.org/confluence/display/KAFKA/KIP-651+-+Support+PEM+format+for+SSL+certificates+and+private+key).
+function saslSslProperties(saslSsl: { keystore: string; users: KafkaJarsSaslSsl['users'] }): string[] {
+  const plainUsers = saslSsl.users.map((u) => ` user_${u.name}="${u.password}"`).join('');
+  return [
+    'sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+    `listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required${plainUsers};`,
+    'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'listener.name.sasl_ssl.ssl.keystore.type=PEM',
+    `listener.name.sasl_ssl.ssl.keystore.location=${saslSsl.keystore}`,
+  ];
 }
 
 // WARN from everything, INFO from the lines that say the server started or stopped: enough to see

@@ -8,6 +8,7 @@ import {
   instagramBlock,
   integrationsBlock,
   kafkaBlock,
+  kafkaSecurityRules,
   logBlock,
   messengerBlock,
   oauthBlock,
@@ -17,23 +18,25 @@ import {
   z,
 } from '@omnistream/config';
 
-export const gatewayConfigSchema = z.object({
-  ...logBlock,
-  ...httpHostBlock,
-  ...apiGatewayHttpBlock,
-  ...apiGatewayBlock,
-  ...postgresBlock,
-  ...kafkaBlock,
-  ...topicsBlock,
-  ...graphClientBlock,
-  ...graphCallerBlock,
-  ...instagramBlock,
-  ...messengerBlock,
-  // Instagram Login and Facebook Login for Business onboarding, and the Instagram token refresh job.
-  ...oauthBlock,
-  ...integrationsBlock,
-  ...cryptoBlock,
-  ...shutdownBlock,
-});
+export const gatewayConfigSchema = z
+  .object({
+    ...logBlock,
+    ...httpHostBlock,
+    ...apiGatewayHttpBlock,
+    ...apiGatewayBlock,
+    ...postgresBlock,
+    ...kafkaBlock,
+    ...topicsBlock,
+    ...graphClientBlock,
+    ...graphCallerBlock,
+    ...instagramBlock,
+    ...messengerBlock,
+    // Instagram Login and Facebook Login for Business onboarding, and the Instagram token refresh job.
+    ...oauthBlock,
+    ...integrationsBlock,
+    ...cryptoBlock,
+    ...shutdownBlock,
+  })
+  .superRefine(kafkaSecurityRules);
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

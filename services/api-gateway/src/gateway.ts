@@ -1,3 +1,4 @@
+import type { KafkaSecuritySettings } from '@omnistream/config';
 import type { Pool } from '@omnistream/db';
 import { createGraphClient, type GraphClient } from '@omnistream/graph';
 import {
@@ -8,7 +9,7 @@ import {
   type IntegrationsRepository,
   type TokenProvider,
 } from '@omnistream/integrations';
-import { createKafka, createProducer, type Producer } from '@omnistream/kafka';
+import { createKafka, createProducer, explainKafkaConnectError, type Producer } from '@omnistream/kafka';
 import type { Logger, Redactor } from '@omnistream/logger';
 import { createOutboundMessagesRepository } from '@omnistream/outbound';
 import { createMetricsRegistry, type ReadinessCheck, type ShutdownStep } from '@omnistream/service-kit';
@@ -35,6 +36,8 @@ import { startTemplates } from './templates/start-templates.ts';
 export interface GatewaySettings {
   brokers: string[];
   clientId: string;
+  /** KAFKA_SSL* and KAFKA_SASL_* as kafkaSecuritySettings built them; unset: plaintext, no SASL. */
+  kafkaSecurity?: KafkaSecuritySettings | undefined;
   groupId: string;
   topics: { inbound: string; outbound: string; dlq: string };
   graph: {
@@ -113,9 +116,16 @@ export async function startGateway(deps: {
   try {
     const graph = createGraphClient({ ...settings.graph, logger, ...redactorOption });
     onShutdown('close Graph connections', () => graph.close());
-    const kafka = createKafka({ brokers: settings.brokers, clientId: settings.clientId, logger });
+    const kafka = createKafka({
+      brokers: settings.brokers,
+      clientId: settings.clientId,
+      logger,
+      ...settings.kafkaSecurity,
+    });
     const producer = createProducer({ kafka, logger });
-    await producer.connect();
+    await producer.connect().catch((err: unknown) => {
+      throw explainKafkaConnectError(err, { brokers: settings.brokers, ...settings.kafkaSecurity });
+    });
     onShutdown('flush Kafka producer', () => producer.disconnect());
     const outbound = createOutboundMessagesRepository({ pool });
     const reloadTokens = () => tokenProvider.refresh();

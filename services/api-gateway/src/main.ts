@@ -1,5 +1,10 @@
 // api-gateway start-up: config, real dependencies, HTTP, graceful shutdown.
-import { graphClientSettings, loadConfigOrExit } from '@omnistream/config';
+import {
+  graphClientSettings,
+  kafkaSecuritySettings,
+  loadConfigOrExit,
+  orExitOnConfigError,
+} from '@omnistream/config';
 import { openServicePool } from '@omnistream/db';
 import { createLogger, createRedactor } from '@omnistream/logger';
 import { installGracefulShutdown } from '@omnistream/service-kit';
@@ -8,7 +13,13 @@ import { startGateway } from './gateway.ts';
 import { facebookDialogUrlFor } from './oauth/oauth-settings.ts';
 
 const config = loadConfigOrExit(gatewayConfigSchema, 'api-gateway');
-const redactor = createRedactor([config.META_APP_SECRET, config.INSTAGRAM_APP_SECRET, config.ADMIN_API_KEY]);
+const kafkaSecurity = orExitOnConfigError('api-gateway', () => kafkaSecuritySettings(config));
+const redactor = createRedactor([
+  config.META_APP_SECRET,
+  config.INSTAGRAM_APP_SECRET,
+  config.ADMIN_API_KEY,
+  config.KAFKA_SASL_PASSWORD,
+]);
 const logger = createLogger({ name: 'api-gateway', level: config.LOG_LEVEL, redactor });
 
 const pool = await openServicePool({
@@ -27,6 +38,7 @@ const starting = startGateway({
   settings: {
     brokers: config.KAFKA_BROKERS,
     clientId: `${config.KAFKA_CLIENT_ID}-api-gateway`,
+    kafkaSecurity,
     groupId: config.API_GATEWAY_GROUP_ID,
     topics: {
       inbound: config.KAFKA_TOPIC_INBOUND,

@@ -1,5 +1,10 @@
 // message-sender start-up: config, real dependencies, ops HTTP, graceful shutdown.
-import { graphClientSettings, loadConfigOrExit } from '@omnistream/config';
+import {
+  graphClientSettings,
+  kafkaSecuritySettings,
+  loadConfigOrExit,
+  orExitOnConfigError,
+} from '@omnistream/config';
 import { openServicePool } from '@omnistream/db';
 import { createLogger, createRedactor } from '@omnistream/logger';
 import { installGracefulShutdown, registerErrorHandler, registerOpsRoutes } from '@omnistream/service-kit';
@@ -8,10 +13,12 @@ import { senderConfigSchema } from './config.ts';
 import { startSender } from './sender.ts';
 
 const config = loadConfigOrExit(senderConfigSchema, 'message-sender');
+const kafkaSecurity = orExitOnConfigError('message-sender', () => kafkaSecuritySettings(config));
 const redactor = createRedactor([
   config.META_APP_SECRET,
   config.META_ACCESS_TOKEN,
   config.INSTAGRAM_APP_SECRET,
+  config.KAFKA_SASL_PASSWORD,
 ]);
 const logger = createLogger({ name: 'message-sender', level: config.LOG_LEVEL, redactor });
 
@@ -32,6 +39,7 @@ const starting = startSender({
   settings: {
     brokers: config.KAFKA_BROKERS,
     clientId: `${config.KAFKA_CLIENT_ID}-message-sender`,
+    kafkaSecurity,
     groupId: config.SENDER_GROUP_ID,
     topics: {
       outbound: config.KAFKA_TOPIC_OUTBOUND,

@@ -1,3 +1,4 @@
+import type { KafkaSecuritySettings } from '@omnistream/config';
 import type { Pool } from '@omnistream/db';
 import { createGraphClient, type GraphClient } from '@omnistream/graph';
 import {
@@ -7,7 +8,13 @@ import {
   type EncryptionKey,
   type TokenProvider,
 } from '@omnistream/integrations';
-import { createKafka, createProducer, type Producer, runConsumer } from '@omnistream/kafka';
+import {
+  createKafka,
+  createProducer,
+  explainKafkaConnectError,
+  type Producer,
+  runConsumer,
+} from '@omnistream/kafka';
 import type { Logger, Redactor } from '@omnistream/logger';
 import { createMarketingPreferencesRepository, createOutboundMessagesRepository } from '@omnistream/outbound';
 import { createMetricsRegistry, type ShutdownStep } from '@omnistream/service-kit';
@@ -21,6 +28,8 @@ import { createStatusHandler, noDeadLetters, statusRetryPolicy } from './status-
 export interface SenderSettings {
   brokers: string[];
   clientId: string;
+  /** KAFKA_SSL* and KAFKA_SASL_* as kafkaSecuritySettings built them; unset: plaintext, no SASL. */
+  kafkaSecurity?: KafkaSecuritySettings | undefined;
   groupId: string;
   topics: { outbound: string; results: string; dlq: string; inbound: string };
   graph: {
@@ -80,9 +89,16 @@ export async function startSender(deps: {
     logger,
     ...(deps.redactor ? { redactor: deps.redactor } : {}),
   });
-  const kafka = createKafka({ brokers: settings.brokers, clientId: settings.clientId, logger });
+  const kafka = createKafka({
+    brokers: settings.brokers,
+    clientId: settings.clientId,
+    logger,
+    ...settings.kafkaSecurity,
+  });
   const producer = createProducer({ kafka, logger });
-  await producer.connect();
+  await producer.connect().catch((err: unknown) => {
+    throw explainKafkaConnectError(err, { brokers: settings.brokers, ...settings.kafkaSecurity });
+  });
   const outbound = createOutboundMessagesRepository({ pool });
   const preferences = createMarketingPreferencesRepository(pool);
 

@@ -4,6 +4,7 @@ import {
   instagramBlock,
   integrationsBlock,
   kafkaBlock,
+  kafkaSecurityRules,
   logBlock,
   metaBlock,
   postgresBlock,
@@ -14,19 +15,21 @@ import {
   z,
 } from '@omnistream/config';
 
-export const ingestorConfigSchema = z.object({
-  ...logBlock,
-  ...httpHostBlock,
-  ...webhookIngestorHttpBlock,
-  ...webhookIngestorBlock,
-  ...postgresBlock,
-  ...kafkaBlock,
-  ...topicsBlock,
-  ...metaBlock,
-  ...instagramBlock,
-  ...integrationsBlock,
-  ...cryptoBlock,
-  ...shutdownBlock,
-});
+export const ingestorConfigSchema = z
+  .object({
+    ...logBlock,
+    ...httpHostBlock,
+    ...webhookIngestorHttpBlock,
+    ...webhookIngestorBlock,
+    ...postgresBlock,
+    ...kafkaBlock,
+    ...topicsBlock,
+    ...metaBlock,
+    ...instagramBlock,
+    ...integrationsBlock,
+    ...cryptoBlock,
+    ...shutdownBlock,
+  })
+  .superRefine(kafkaSecurityRules);
 
 export type IngestorConfig = z.output<typeof ingestorConfigSchema>;

@@ -1,3 +1,4 @@
+import type { KafkaSecuritySettings } from '@omnistream/config';
 import type { Pool } from '@omnistream/db';
 import {
   createIntegrationsRepository,
@@ -7,7 +8,13 @@ import {
   type TokenProvider,
   tokenLast4,
 } from '@omnistream/integrations';
-import { createKafka, createProducer, type Producer } from '@omnistream/kafka';
+import {
+  createKafka,
+  createProducer,
+  explainKafkaConnectError,
+  KafkaSecurityError,
+  type Producer,
+} from '@omnistream/kafka';
 import type { Logger, Redactor } from '@omnistream/logger';
 import { createMetricsRegistry, type ShutdownStep } from '@omnistream/service-kit';
 import type { FastifyInstance } from 'fastify';
@@ -25,6 +32,8 @@ export interface IngestorSettings {
   bodyLimitBytes: number;
   brokers: string[];
   clientId: string;
+  /** KAFKA_SSL* and KAFKA_SASL_* as kafkaSecuritySettings built them; unset: plaintext, no SASL. */
+  kafkaSecurity?: KafkaSecuritySettings | undefined;
   inboundTopic: string;
   publishTimeoutMs: number;
   relayIntervalMs: number;
@@ -70,6 +79,7 @@ export async function createIngestor(deps: {
     brokers: settings.brokers,
     clientId: settings.clientId,
     logger,
+    ...settings.kafkaSecurity,
     // Fail fast: a webhook waits at most publishTimeoutMs before its events are spooled anyway.
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
     connectionTimeoutMs: 1_000,
@@ -102,6 +112,14 @@ export async function createIngestor(deps: {
   try {
     await probeKafka();
   } catch (err) {
+    const explained = explainKafkaConnectError(err, { brokers: settings.brokers, ...settings.kafkaSecurity });
+    // Refused credentials or an untrusted certificate do not heal by waiting: spooling would only
+    // hide the misconfiguration until the spool is full.
+    if (explained instanceof KafkaSecurityError) {
+      await tokenProvider.stop();
+      await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+      throw explained;
+    }
     logger.warn(
       { err, brokers: settings.brokers },
       'Kafka is unreachable at start; events go to the spool until it answers',

@@ -1,5 +1,5 @@
 // webhook-ingestor start-up: config, real dependencies, listen, graceful shutdown.
-import { loadConfigOrExit } from '@omnistream/config';
+import { kafkaSecuritySettings, loadConfigOrExit, orExitOnConfigError } from '@omnistream/config';
 import { openServicePool } from '@omnistream/db';
 import { createLogger, createRedactor } from '@omnistream/logger';
 import { installGracefulShutdown } from '@omnistream/service-kit';
@@ -7,11 +7,13 @@ import { ingestorConfigSchema } from './config.ts';
 import { createIngestor } from './ingestor.ts';
 
 const config = loadConfigOrExit(ingestorConfigSchema, 'webhook-ingestor');
+const kafkaSecurity = orExitOnConfigError('webhook-ingestor', () => kafkaSecuritySettings(config));
 const redactor = createRedactor([
   config.META_APP_SECRET,
   config.META_VERIFY_TOKEN,
   config.INSTAGRAM_APP_SECRET,
   config.META_ACCESS_TOKEN,
+  config.KAFKA_SASL_PASSWORD,
 ]);
 const logger = createLogger({ name: 'webhook-ingestor', level: config.LOG_LEVEL, redactor });
 
@@ -34,6 +36,7 @@ const starting = createIngestor({
     bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
     brokers: config.KAFKA_BROKERS,
     clientId: `${config.KAFKA_CLIENT_ID}-webhook-ingestor`,
+    kafkaSecurity,
     inboundTopic: config.KAFKA_TOPIC_INBOUND,
     publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
     relayIntervalMs: config.SPOOL_RELAY_INTERVAL_MS,
