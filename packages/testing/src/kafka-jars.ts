@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { createLogger, type Logger } from '@omnistream/logger';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePorts } from './kafka-mokapi.ts';
+import { spawnWatchdog } from './process-watchdog.ts';
 
 /**
  * A real single-node Apache Kafka (KRaft, combined broker and controller) run with java from the
@@ -539,29 +540,4 @@ async function terminate(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 15_000);
   await exited;
   clearTimeout(timer);
-}
-
-const WATCHDOG = `
-const [parent, target] = process.argv.slice(1, 3).map(Number);
-const dir = process.argv[3];
-const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
-const timer = setInterval(() => {
-  if (!alive(target)) process.exit(0);
-  if (alive(parent)) return;
-  clearInterval(timer);
-  try { process.kill(-target, 'SIGKILL'); } catch {}
-  // The data dir is removed once the broker no longer writes to it.
-  const gone = setInterval(() => {
-    if (alive(target)) return;
-    clearInterval(gone);
-    require('node:fs').rmSync(dir, { recursive: true, force: true });
-    process.exit(0);
-  }, 100);
-}, 500);`;
-
-function spawnWatchdog(target: number, dir: string): ChildProcess {
-  const args = ['-e', WATCHDOG, String(process.pid), String(target), dir];
-  const watchdog = spawn(process.execPath, args, { stdio: 'ignore' });
-  watchdog.unref();
-  return watchdog;
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { type MokapiTopic, mokapiSpec } from './kafka-spec.ts';
+import { spawnWatchdog } from './process-watchdog.ts';
 
 export interface MokapiBroker {
   brokers: string[];
@@ -240,25 +241,6 @@ function accepts(host: string, port: number): Promise<boolean> {
     socket.once('error', () => done(false));
     socket.connect(port, host);
   });
-}
-
-const WATCHDOG = `
-const [parent, target] = process.argv.slice(1, 3).map(Number);
-const dir = process.argv[3];
-const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
-setInterval(() => {
-  if (!alive(target)) process.exit(0);
-  if (alive(parent)) return;
-  try { process.kill(target, 'SIGKILL'); } catch {}
-  require('node:fs').rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
-}, 500);`;
-
-function spawnWatchdog(target: number, dir: string): ChildProcess {
-  const args = ['-e', WATCHDOG, String(process.pid), String(target), dir];
-  const watchdog = spawn(process.execPath, args, { stdio: 'ignore' });
-  watchdog.unref();
-  return watchdog;
 }
 
 /** SIGTERM, then SIGKILL if it is still there after 5 s. */
