@@ -1,18 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { freePorts, readMessages, testKafka, uniqueTopic, useTestDatabase } from '@omnistream/testing';
 import { topicRecordCount } from '@omnistream/testing/harness';
 import { afterAll, describe, expect, it } from 'vitest';
-import { serviceCommand } from '../../../scripts/service-command.ts';
 import { APP_SECRET, encryptionKeys, VERIFY_TOKEN } from './harness.ts';
+import { type IngestorProcess, startIngestorProcess } from './ingestor-process.ts';
 import { whatsappWebhook } from './payloads.ts';
 
-// Started as `pnpm start:webhook-ingestor` starts it: its Node flags and environment (package.json).
-const START = serviceCommand('webhook-ingestor');
-const MAIN = fileURLToPath(new URL(`../../../${START.entry}`, import.meta.url));
 const WORKERS = 16;
 
 async function until<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
@@ -22,29 +15,6 @@ async function until<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, timeout
     if (ok(v) || Date.now() > deadline) return v;
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, [...START.nodeArgs, MAIN], {
-    // An empty working directory, so no developer .env is read.
-    cwd: mkdtempSync(join(tmpdir(), 'omni-ingestor-')),
-    env: { PATH: process.env.PATH ?? '', ...START.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const listening = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output.push(...chunk.toString().split('\n').filter(Boolean));
-      if (output.some((l) => l.includes('webhook-ingestor listening'))) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`ingestor exited early (${code}):\n${output.join('\n')}`)));
-  });
-  // The exit after a deliberate SIGTERM must not surface as an unhandled rejection.
-  listening.catch(() => undefined);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output, listening, exited };
 }
 
 describe('two webhook-ingestor processes on one topic, one restarted under load (real processes, broker, PostgreSQL)', () => {
@@ -72,7 +42,7 @@ describe('two webhook-ingestor processes on one topic, one restarted under load 
       LOG_LEVEL: 'info',
     });
     const start = (i: number) => {
-      const proc = startProcess(envFor(i));
+      const proc = startIngestorProcess(envFor(i));
       children.push(proc.child);
       return proc;
     };
@@ -126,7 +96,7 @@ describe('two webhook-ingestor processes on one topic, one restarted under load 
       30_000,
     );
     // Restart ingestor 1 under load: SIGTERM (refuse, finish in flight, flush), then a new process.
-    const first = procs[1] as ReturnType<typeof startProcess>;
+    const first = procs[1] as IngestorProcess;
     const signalledAt = Date.now();
     first.child.kill('SIGTERM');
     const code = await first.exited;

@@ -1,41 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { freePorts, readMessages, testKafka, uniqueTopic, useTestDatabase } from '@omnistream/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { serviceCommand } from '../../../scripts/service-command.ts';
 import { APP_SECRET, encryptionKeys, VERIFY_TOKEN } from './harness.ts';
+import { startIngestorProcess } from './ingestor-process.ts';
 import { whatsappWebhook } from './payloads.ts';
-
-// Started as `pnpm start:webhook-ingestor` starts it: its Node flags and environment (package.json).
-const START = serviceCommand('webhook-ingestor');
-const MAIN = fileURLToPath(new URL(`../../../${START.entry}`, import.meta.url));
-
-function startProcess(env: Record<string, string>): {
-  child: ChildProcess;
-  output: string[];
-  listening: Promise<void>;
-} {
-  const child = spawn(process.execPath, [...START.nodeArgs, MAIN], {
-    // An empty working directory, so no developer .env is read.
-    cwd: mkdtempSync(join(tmpdir(), 'omni-ingestor-')),
-    env: { PATH: process.env.PATH ?? '', ...START.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const listening = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output.push(...chunk.toString().split('\n').filter(Boolean));
-      if (output.some((l) => l.includes('webhook-ingestor listening'))) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`ingestor exited early (${code}):\n${output.join('\n')}`)));
-  });
-  return { child, output, listening };
-}
 
 describe('webhook-ingestor process: SIGTERM during load (real process, broker and PostgreSQL)', () => {
   const db = useTestDatabase();
@@ -47,7 +15,7 @@ describe('webhook-ingestor process: SIGTERM during load (real process, broker an
   it('refuses new webhooks, finishes in-flight ones, exits 0 within 10 s, and loses nothing it acknowledged', async () => {
     const topic = await uniqueTopic({ label: 'shutdown' });
     const [port] = await freePorts(1);
-    const proc = startProcess({
+    const proc = startIngestorProcess({
       DATABASE_URL: db.url,
       KAFKA_BROKERS: testKafka().brokers.join(','),
       KAFKA_TOPIC_INBOUND: topic,
