@@ -275,6 +275,17 @@ export const apiGatewayBlock = {
     .default(24),
 };
 
+export const httpLimitsBlock = {
+  /** A request's headers and body must arrive within this, or it gets 408 (slow-body clients). */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
+  /** A request's headers must arrive within this (slowloris); capped by HTTP_REQUEST_TIMEOUT_MS. */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(5_000),
+  /** Idle keep-alive connections are closed after this; Meta reuses connections between webhooks. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(72_000),
+  /** Open connections per server beyond which new ones are refused (each is a file descriptor). */
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(1_000_000).default(4_096),
+};
+
 export const httpHostBlock = {
   /** Host to bind HTTP servers to; 0.0.0.0 in containers, 127.0.0.1 for a local-only dev box. */
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),

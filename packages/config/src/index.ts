@@ -6,6 +6,7 @@ export {
   graphCallerBlock,
   graphClientBlock,
   httpHostBlock,
+  httpLimitsBlock,
   instagramBlock,
   integrationsBlock,
   kafkaBlock,

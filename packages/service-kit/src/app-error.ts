@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'GW_CONFLICT'
   | 'GW_RATE_LIMITED'
   | 'GW_SHUTTING_DOWN'
+  | 'GW_REQUEST_TIMEOUT'
   | 'GW_UNAVAILABLE'
   | 'GW_UPSTREAM'
   | 'GW_INTERNAL';

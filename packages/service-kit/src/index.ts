@@ -1,5 +1,13 @@
 export { AppError, type AppErrorOptions, type ErrorCode } from './app-error.ts';
 export { type ErrorBody, registerErrorHandler } from './error-handler.ts';
+export {
+  capConnections,
+  DEFAULT_HTTP_LIMITS,
+  type HttpLimits,
+  httpLimitsFromConfig,
+  httpServerOptions,
+} from './http-limits.ts';
+export { checkJsonDepth, MAX_JSON_DEPTH, parseJsonBounded } from './json-depth.ts';
 export { createMetricsRegistry, instrumentHttp } from './metrics.ts';
 export { type OpsOptions, type ReadinessCheck, registerOpsRoutes } from './ops.routes.ts';
 export { type GracefulShutdown, installGracefulShutdown, type ShutdownStep } from './shutdown.ts';

@@ -3,6 +3,11 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Logger } from '@omnistream/logger';
 import {
+  capConnections,
+  checkJsonDepth,
+  DEFAULT_HTTP_LIMITS,
+  type HttpLimits,
+  httpServerOptions,
   instrumentHttp,
   type ReadinessCheck,
   registerErrorHandler,
@@ -36,6 +41,8 @@ export interface GatewayCoreDeps {
   isShuttingDown(): boolean;
   adminKeys: AdminKeysRepository;
   authLimiter: AuthFailureLimiter;
+  /** Timeouts and the connection cap of the HTTP server (defaults: DEFAULT_HTTP_LIMITS). */
+  httpLimits?: HttpLimits | undefined;
 }
 
 export type GatewayAppDeps = GatewayCoreDeps &
@@ -53,7 +60,9 @@ const ADMIN_SECURITY = [{ adminKey: [] }];
 
 /** The gateway's HTTP app. Never listens: main.ts does, tests use inject() or listen on port 0. */
 export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
+  const limits = deps.httpLimits ?? DEFAULT_HTTP_LIMITS;
   const app = Fastify({
+    ...httpServerOptions(limits),
     loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -64,6 +73,21 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
+  capConnections(app, limits);
+  // fastify's own JSON parser (with its prototype-poisoning checks) behind a nesting bound: zod and
+  // the serializers recurse, so a 5,000-deep body would otherwise overflow the stack (500).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    try {
+      checkJsonDepth(text);
+    } catch (err) {
+      done(err as Error, undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);

@@ -5,6 +5,7 @@ import {
   graphCallerBlock,
   graphClientBlock,
   httpHostBlock,
+  httpLimitsBlock,
   instagramBlock,
   integrationsBlock,
   kafkaBlock,
@@ -22,6 +23,7 @@ export const gatewayConfigSchema = z
   .object({
     ...logBlock,
     ...httpHostBlock,
+    ...httpLimitsBlock,
     ...apiGatewayHttpBlock,
     ...apiGatewayBlock,
     ...postgresBlock,

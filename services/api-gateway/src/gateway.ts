@@ -12,7 +12,12 @@ import {
 import { createKafka, createProducer, explainKafkaConnectError, type Producer } from '@omnistream/kafka';
 import type { Logger, Redactor } from '@omnistream/logger';
 import { createOutboundMessagesRepository } from '@omnistream/outbound';
-import { createMetricsRegistry, type ReadinessCheck, type ShutdownStep } from '@omnistream/service-kit';
+import {
+  createMetricsRegistry,
+  type HttpLimits,
+  type ReadinessCheck,
+  type ShutdownStep,
+} from '@omnistream/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { createAdminKeysRepository } from './admin-keys.repository.ts';
@@ -52,6 +57,8 @@ export interface GatewaySettings {
   };
   encryptionKeys: readonly EncryptionKey[];
   integrationsPollIntervalMs: number;
+  /** Timeouts and the connection cap of the HTTP server (HTTP_* limits). */
+  httpLimits?: HttpLimits | undefined;
   authFailuresPerMinute: number;
   templateSyncIntervalMs: number;
   idempotencyTtlHours: number;
@@ -213,6 +220,7 @@ export async function startGateway(deps: {
       registry,
       readiness,
       isShuttingDown: deps.isShuttingDown ?? (() => false),
+      httpLimits: settings.httpLimits,
       adminKeys,
       authLimiter: createAuthFailureLimiter({ failuresPerMinute: settings.authFailuresPerMinute }),
       integrations,

@@ -7,7 +7,7 @@ import {
 } from '@omnistream/config';
 import { openServicePool } from '@omnistream/db';
 import { createLogger, createRedactor } from '@omnistream/logger';
-import { installGracefulShutdown } from '@omnistream/service-kit';
+import { httpLimitsFromConfig, installGracefulShutdown } from '@omnistream/service-kit';
 import { gatewayConfigSchema } from './config.ts';
 import { startGateway } from './gateway.ts';
 import { facebookDialogUrlFor } from './oauth/oauth-settings.ts';
@@ -36,6 +36,7 @@ const starting = startGateway({
   pool,
   isShuttingDown: () => shuttingDown,
   settings: {
+    httpLimits: httpLimitsFromConfig(config),
     brokers: config.KAFKA_BROKERS,
     clientId: `${config.KAFKA_CLIENT_ID}-api-gateway`,
     kafkaSecurity,

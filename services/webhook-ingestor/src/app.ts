@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@omnistream/logger';
 import {
   AppError,
+  capConnections,
+  DEFAULT_HTTP_LIMITS,
+  type HttpLimits,
+  httpServerOptions,
   instrumentHttp,
   type ReadinessCheck,
   registerErrorHandler,
@@ -21,6 +25,8 @@ export interface IngestorAppDeps {
   /** The Instagram Login app's own secret; the Instagram route accepts either. */
   instagramAppSecret?: string | undefined;
   bodyLimitBytes: number;
+  /** Timeouts and the connection cap of the public server (defaults: DEFAULT_HTTP_LIMITS). */
+  httpLimits?: HttpLimits | undefined;
   publisher: Pick<EventPublisher, 'publish'>;
   normalizeContext(): NormalizeContext;
   metrics: IngestorMetrics;
@@ -32,7 +38,9 @@ export interface IngestorAppDeps {
 
 /** The ingestor's HTTP app. Never listens: main.ts does, tests use inject() or listen on port 0. */
 export function buildApp(deps: IngestorAppDeps): FastifyInstance {
+  const limits = deps.httpLimits ?? DEFAULT_HTTP_LIMITS;
   const app = Fastify({
+    ...httpServerOptions(limits),
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Meta retries on any non-2xx; a proxy's request id is kept so a webhook can be traced end to end.
     genReqId: (req) => {
@@ -45,6 +53,7 @@ export function buildApp(deps: IngestorAppDeps): FastifyInstance {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
+  capConnections(app, limits);
 
   // The raw bytes are what Meta signed, so the body stays a Buffer until the signature is checked;
   // routes parse JSON themselves. Any other content type gets fastify's 415.

@@ -1,6 +1,7 @@
 import {
   cryptoBlock,
   httpHostBlock,
+  httpLimitsBlock,
   instagramBlock,
   integrationsBlock,
   kafkaBlock,
@@ -19,6 +20,7 @@ export const ingestorConfigSchema = z
   .object({
     ...logBlock,
     ...httpHostBlock,
+    ...httpLimitsBlock,
     ...webhookIngestorHttpBlock,
     ...webhookIngestorBlock,
     ...postgresBlock,

@@ -16,7 +16,7 @@ import {
   type Producer,
 } from '@omnistream/kafka';
 import type { Logger, Redactor } from '@omnistream/logger';
-import { createMetricsRegistry, type ShutdownStep } from '@omnistream/service-kit';
+import { createMetricsRegistry, type HttpLimits, type ShutdownStep } from '@omnistream/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { buildApp } from './app.ts';
@@ -30,6 +30,8 @@ export interface IngestorSettings {
   instagramAppSecret?: string | undefined;
   verifyToken: string;
   bodyLimitBytes: number;
+  /** Timeouts and the connection cap of the public server. */
+  httpLimits?: HttpLimits | undefined;
   brokers: string[];
   clientId: string;
   /** KAFKA_SSL* and KAFKA_SASL_* as kafkaSecuritySettings built them; unset: plaintext, no SASL. */
@@ -148,6 +150,7 @@ export async function createIngestor(deps: {
     appSecret: settings.appSecret,
     instagramAppSecret: settings.instagramAppSecret,
     bodyLimitBytes: settings.bodyLimitBytes,
+    httpLimits: settings.httpLimits,
     publisher,
     normalizeContext: () => ({
       receivedAt: new Date().toISOString(),

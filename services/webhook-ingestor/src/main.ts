@@ -2,7 +2,7 @@
 import { kafkaSecuritySettings, loadConfigOrExit, orExitOnConfigError } from '@omnistream/config';
 import { openServicePool } from '@omnistream/db';
 import { createLogger, createRedactor } from '@omnistream/logger';
-import { installGracefulShutdown } from '@omnistream/service-kit';
+import { httpLimitsFromConfig, installGracefulShutdown } from '@omnistream/service-kit';
 import { ingestorConfigSchema } from './config.ts';
 import { createIngestor } from './ingestor.ts';
 
@@ -34,6 +34,7 @@ const starting = createIngestor({
     instagramAppSecret: config.INSTAGRAM_APP_SECRET,
     verifyToken: config.META_VERIFY_TOKEN,
     bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
+    httpLimits: httpLimitsFromConfig(config),
     brokers: config.KAFKA_BROKERS,
     clientId: `${config.KAFKA_CLIENT_ID}-webhook-ingestor`,
     kafkaSecurity,

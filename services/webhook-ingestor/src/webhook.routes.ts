@@ -1,5 +1,5 @@
 import type { Logger } from '@omnistream/logger';
-import { AppError } from '@omnistream/service-kit';
+import { AppError, parseJsonBounded } from '@omnistream/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { EventPublisher } from './event-publisher.ts';
 import type { IngestorMetrics } from './metrics.ts';
@@ -90,10 +90,11 @@ export function registerWebhookRoutes(app: FastifyInstance, options: WebhookRout
 
       let body: unknown;
       try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch {
+        // Depth first: the normalizers and the event serializer recurse (see MAX_JSON_DEPTH).
+        body = parseJsonBounded(raw);
+      } catch (err) {
         metrics.requests.inc({ channel: route, outcome: 'invalid_json' });
-        throw new AppError('GW_INVALID_JSON', 'body is not valid JSON', { status: 400 });
+        throw err;
       }
       if (!objectMatchesRoute(route, body)) {
         metrics.requests.inc({ channel: route, outcome: 'object_mismatch' });

@@ -47,6 +47,12 @@ const signed = (body: string | Buffer, secret = APP_SECRET) => ({
   'x-hub-signature-256': signBody(body, secret),
 });
 const verifyUrl = (q: Record<string, string>) => `/webhook/whatsapp?${new URLSearchParams(q)}`;
+// A nested text body crashed the normalizer's recursion (500) before the depth bound.
+const deepWebhook = waBody.replace(
+  '"text":{"body":"ok"}',
+  `"text":{"body":${'['.repeat(5_000)}${']'.repeat(5_000)}}`,
+);
+const deepArray = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
 const big = Buffer.alloc(3 * 1024 * 1024 + 10, 0x20);
 
 const cases: Case[] = [
@@ -169,6 +175,24 @@ const cases: Case[] = [
     url: '/webhook/whatsapp',
     headers: signed('{"object":'),
     body: '{"object":',
+    status: 400,
+    code: 'GW_INVALID_JSON',
+  },
+  {
+    name: 'post: 5,000-deep JSON inside a real payload, valid signature',
+    method: 'POST',
+    url: '/webhook/whatsapp',
+    headers: signed(deepWebhook),
+    body: deepWebhook,
+    status: 400,
+    code: 'GW_INVALID_JSON',
+  },
+  {
+    name: 'post: 5,000-deep JSON array, valid signature',
+    method: 'POST',
+    url: '/webhook/messenger',
+    headers: signed(deepArray),
+    body: deepArray,
     status: 400,
     code: 'GW_INVALID_JSON',
   },
