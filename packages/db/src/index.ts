@@ -11,6 +11,7 @@ export { defaultMigrationsDir } from './migrations-dir.ts';
 export {
   type CreatePoolOptions,
   createPool,
+  isDatabaseUnavailable,
   type Pool,
   type PoolClient,
   type Queryable,

@@ -11,6 +11,14 @@ export interface CreatePoolOptions {
   logger: Logger;
   /** Shown in pg_stat_activity so a DBA can tell the services apart. */
   applicationName?: string;
+  /** A new connection must be ready within this (default 5 s), or the checkout fails. */
+  connectTimeoutMs?: number;
+  /**
+   * Each query must answer within this: the server cancels it (statement_timeout) and the client
+   * gives up on it (query_timeout) even when the network black-holes the connection. Default: none
+   * (migrations may take long).
+   */
+  queryTimeoutMs?: number;
 }
 
 /**
@@ -22,8 +30,15 @@ export function createPool(options: CreatePoolOptions): Pool {
     connectionString: options.connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'omnistream',
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
+    ...(options.queryTimeoutMs === undefined
+      ? {}
+      : {
+          statement_timeout: options.queryTimeoutMs,
+          // A little later than the server's own cancel, which says more when the server is there.
+          query_timeout: options.queryTimeoutMs + 1_000,
+        }),
   });
   pool.on('error', (err) => options.logger.warn({ err }, 'idle PostgreSQL client failed; it was discarded'));
   // pg-pool listens for errors only on idle clients. A checked-out client whose connection drops
@@ -42,15 +57,57 @@ export function createPool(options: CreatePoolOptions): Pool {
 /** Runs `fn` inside BEGIN/COMMIT, rolling back on any error. */
 export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let result: T;
   try {
     await client.query('BEGIN');
-    const result = await fn(client);
+    result = await fn(client);
     await client.query('COMMIT');
-    return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    // A connection that cannot even roll back (dropped, timed out) is destroyed, not pooled again.
+    const broken = await client.query('ROLLBACK').then(
+      () => undefined,
+      (rollbackErr: Error) => rollbackErr,
+    );
+    client.release(broken);
     throw err;
-  } finally {
-    client.release();
   }
+  client.release();
+  return result;
+}
+
+// pg reports a lost or unreachable server with socket codes, SQLSTATEs or bare messages.
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, recovering)
+  '53300', // too_many_connections
+  '57014', // query_canceled: statement_timeout expired
+]);
+const UNREACHABLE_MESSAGES = [
+  'timeout exceeded when trying to connect',
+  'Connection terminated',
+  'Query read timeout',
+  'is not queryable',
+];
+
+/**
+ * Whether `err` says PostgreSQL could not be reached or did not answer in time (connection
+ * refused, dropped or timed out, server shutting down or full, statement timeout), as opposed to
+ * a query the server refused. Callers answer the first with "unavailable, retry".
+ * https://www.postgresql.org/docs/current/errcodes-appendix.html (class 08, 53300, 57P0x, 57014)
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  if (UNREACHABLE_MESSAGES.some((m) => err.message.includes(m))) return true;
+  return err instanceof AggregateError && err.errors.some(isDatabaseUnavailable);
 }

@@ -12,11 +12,16 @@ export async function openServicePool(options: {
   service: string;
   connectionString: string;
   max: number;
+  /** DATABASE_CONNECT_TIMEOUT_MS and DATABASE_QUERY_TIMEOUT_MS, for a service that reads them. */
+  connectTimeoutMs?: number;
+  queryTimeoutMs?: number;
   logger: Logger;
 }): Promise<Pool> {
   const pool = createPool({
     connectionString: options.connectionString,
     max: options.max,
+    ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+    ...(options.queryTimeoutMs === undefined ? {} : { queryTimeoutMs: options.queryTimeoutMs }),
     logger: options.logger,
     applicationName: `omnistream-${options.service}`,
   });

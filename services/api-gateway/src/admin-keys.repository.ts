@@ -24,15 +24,27 @@ interface Row {
 const toKey = (r: Row): AdminKey => ({
   id: r.id,
   name: r.name,
-  prefix: r.key_prefix,
+  prefix: shownHint(r.key_prefix),
   createdAt: r.created_at,
   lastUsedAt: r.last_used_at,
   revokedAt: r.revoked_at,
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Shown with listed keys so admins can tell them apart; 12 characters reveal 48 of 256 bits. */
-const PREFIX_LENGTH = 12;
+const GENERATED_MARKER = 'osk_';
+
+/**
+ * What a listing shows of a key so admins can tell keys apart: `osk_` for a generated key (a fixed
+ * marker, no secret) and the last 4 characters, e.g. `osk_…x9Qa`. An ADMIN_API_KEY is operator
+ * chosen and may be much weaker than 256 bits, so no more of it than that is ever shown. Stored in
+ * key_prefix (migration 004 named it for the 12 leading characters once kept there).
+ */
+export function keyHint(key: string): string {
+  return `${key.startsWith(GENERATED_MARKER) ? GENERATED_MARKER : ''}…${key.slice(-4)}`;
+}
+
+/** Rows written before hints hold the key's first 12 characters: only a marker's worth is shown. */
+const shownHint = (stored: string) => (stored.includes('…') ? stored : `${stored.slice(0, 4)}…`);
 /** last_used_at is written at most this often per key, so a busy admin client does not write per call. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -62,18 +74,21 @@ export function createAdminKeysRepository(deps: { pool: Pool }): AdminKeysReposi
     async create({ name, key = generateAdminKey() }) {
       const { rows } = await pool.query<Row>(
         'INSERT INTO admin_api_keys (name, key_hash, key_prefix) VALUES ($1, $2, $3) RETURNING *',
-        [name, hashKey(key), key.slice(0, PREFIX_LENGTH)],
+        [name, hashKey(key), keyHint(key)],
       );
       return { key, adminKey: toKey(rows[0] as Row) };
     },
 
     async ensure({ name, key }) {
-      const { rowCount } = await pool.query(
+      // An existing row gets the hint too: one stored before hints shows 12 characters of the key.
+      // (xmax = 0): the row was inserted, not updated.
+      const { rows } = await pool.query<{ inserted: boolean }>(
         `INSERT INTO admin_api_keys (name, key_hash, key_prefix) VALUES ($1, $2, $3)
-         ON CONFLICT (key_hash) DO NOTHING`,
-        [name, hashKey(key), key.slice(0, PREFIX_LENGTH)],
+         ON CONFLICT (key_hash) DO UPDATE SET key_prefix = EXCLUDED.key_prefix
+         RETURNING (xmax = 0) AS inserted`,
+        [name, hashKey(key), keyHint(key)],
       );
-      return { created: rowCount === 1 };
+      return { created: rows[0]?.inserted === true };
     },
 
     async authenticate(key) {

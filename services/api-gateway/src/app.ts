@@ -14,17 +14,15 @@ import {
   registerOpsRoutes,
 } from '@omnistream/service-kit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import type { AdminApp } from './admin-app.ts';
 import { registerAdminAuth } from './admin-auth.ts';
 import type { AdminKeysRepository } from './admin-keys.repository.ts';
 import type { AuthFailureLimiter } from './auth-failure-limiter.ts';
+import { answerDatabaseOutagesWith503 } from './database-unavailable.ts';
+import { type GatewayMetrics, NO_METRICS } from './gateway-metrics.ts';
+import { refuseUnstorableStrings } from './request-strings.ts';
 import { type AdminKeysRouteDeps, registerAdminKeyRoutes } from './routes/admin-keys.routes.ts';
 import { type ContactsRouteDeps, registerContactRoutes } from './routes/contacts.routes.ts';
 import { type DlqRouteDeps, registerDlqRoutes } from './routes/dlq.routes.ts';
@@ -33,6 +31,7 @@ import { type IntegrationsRouteDeps, registerIntegrationRoutes } from './routes/
 import { type MessagesRouteDeps, registerMessageRoutes } from './routes/messages.routes.ts';
 import { type OauthRouteDeps, registerOauthRoutes } from './routes/oauth.routes.ts';
 import { registerTemplateRoutes, type TemplatesRouteDeps } from './routes/templates.routes.ts';
+import { zodValidatorCompiler } from './zod-validator.ts';
 
 export interface GatewayCoreDeps {
   logger: Logger;
@@ -43,6 +42,9 @@ export interface GatewayCoreDeps {
   authLimiter: AuthFailureLimiter;
   /** Timeouts and the connection cap of the HTTP server (defaults: DEFAULT_HTTP_LIMITS). */
   httpLimits?: HttpLimits | undefined;
+  /** TRUSTED_PROXIES: whose X-Forwarded-For names the client (default: nobody's). */
+  trustedProxies?: readonly string[] | undefined;
+  metrics?: GatewayMetrics | undefined;
 }
 
 export type GatewayAppDeps = GatewayCoreDeps &
@@ -72,6 +74,8 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // request.ip (the admin auth limiter's key) is X-Forwarded-For's client only behind these.
+    trustProxy: deps.trustedProxies?.length ? [...deps.trustedProxies] : false,
   }).withTypeProvider<ZodTypeProvider>();
   capConnections(app, limits);
   // fastify's own JSON parser (with its prototype-poisoning checks) behind a nesting bound: zod and
@@ -88,7 +92,7 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
     }
     parseJson(request, text, done);
   });
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
   instrumentHttp(app, deps.registry);
@@ -118,27 +122,37 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
     isShuttingDown: deps.isShuttingDown,
   });
 
-  await app.register(
-    async (scope) => {
-      const admin = scope as unknown as AdminApp;
-      admin.addHook('onRoute', (route) => {
-        route.schema = { ...route.schema, security: ADMIN_SECURITY };
-      });
-      registerAdminAuth(admin, { keys: deps.adminKeys, limiter: deps.authLimiter });
-      registerAdminKeyRoutes(admin, deps);
-      registerIntegrationRoutes(admin, deps);
-      registerMessageRoutes(admin, deps);
-      registerTemplateRoutes(admin, deps);
-      registerDlqRoutes(admin, deps);
-      registerFbeRoutes(admin, deps);
-      registerContactRoutes(admin, deps);
-    },
-    { prefix: '/admin' },
-  );
+  const auth = {
+    keys: deps.adminKeys,
+    limiter: deps.authLimiter,
+    onFailure: (deps.metrics ?? NO_METRICS).authFailure,
+  };
+  // Every API route (not the ops routes, which answer for themselves) in one scope.
+  await app.register(async (api) => {
+    answerDatabaseOutagesWith503(api);
+    refuseUnstorableStrings(api);
+    await api.register(
+      async (scope) => {
+        const admin = scope as unknown as AdminApp;
+        admin.addHook('onRoute', (route) => {
+          route.schema = { ...route.schema, security: ADMIN_SECURITY };
+        });
+        registerAdminAuth(admin, auth);
+        registerAdminKeyRoutes(admin, deps);
+        registerIntegrationRoutes(admin, deps);
+        registerMessageRoutes(admin, deps);
+        registerTemplateRoutes(admin, deps);
+        registerDlqRoutes(admin, deps);
+        registerFbeRoutes(admin, deps);
+        registerContactRoutes(admin, deps);
+      },
+      { prefix: '/admin' },
+    );
 
-  // OAuth onboarding: `start` routes authenticate the admin themselves (a browser redirect cannot
-  // carry a bearer header everywhere), callbacks are authenticated by their single-use state.
-  registerOauthRoutes(app as unknown as AdminApp, deps);
+    // OAuth onboarding: `start` routes authenticate the admin themselves (a browser redirect cannot
+    // carry a bearer header everywhere), callbacks are authenticated by their single-use state.
+    registerOauthRoutes(api as unknown as AdminApp, { ...deps, auth });
+  });
 
   // During shutdown every response closes its connection, so keep-alive clients move on.
   app.addHook('onSend', async (_request, reply) => {

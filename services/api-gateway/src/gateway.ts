@@ -32,6 +32,7 @@ import { createDlqReplayer } from './dlq/dlq-replayer.ts';
 import { createFbeService } from './fbe/fbe.service.ts';
 import { createFbeEventHandlers } from './fbe/fbe-events.handler.ts';
 import { createFbeInstallationsRepository } from './fbe/fbe-installations.repository.ts';
+import { createGatewayMetrics } from './gateway-metrics.ts';
 import { startInboundEventsConsumer } from './inbound/inbound-events.consumer.ts';
 import { startMessages } from './messages/start-messages.ts';
 import type { OauthSettings } from './oauth/oauth-settings.ts';
@@ -60,6 +61,8 @@ export interface GatewaySettings {
   /** Timeouts and the connection cap of the HTTP server (HTTP_* limits). */
   httpLimits?: HttpLimits | undefined;
   authFailuresPerMinute: number;
+  /** TRUSTED_PROXIES: reverse proxies whose X-Forwarded-For names the client. */
+  trustedProxies?: readonly string[] | undefined;
   templateSyncIntervalMs: number;
   idempotencyTtlHours: number;
   /** OAuth onboarding: app ids, redirect URI base, dialog URLs. */
@@ -110,6 +113,8 @@ export async function startGateway(deps: {
   // before the template sync their handlers may start, every consumer and job before the producer
   // and Graph client they use, the token poll last.
   const shutdownSteps: ShutdownStep[] = [];
+  const registry = createMetricsRegistry('api-gateway');
+  const metrics = createGatewayMetrics({ registry, pool, logger });
   const onShutdown = (name: string, run: ShutdownStep['run']) => shutdownSteps.unshift({ name, run });
 
   const tokenProvider = createTokenProvider({
@@ -143,6 +148,7 @@ export async function startGateway(deps: {
       integrations,
       tokens: tokenProvider,
       logger,
+      metrics,
       syncIntervalMs: settings.templateSyncIntervalMs,
     });
     onShutdown('stop template sync', () => templates.stop());
@@ -169,6 +175,7 @@ export async function startGateway(deps: {
       integrations,
       graph,
       logger,
+      metrics,
       reloadTokens,
     });
     onShutdown('stop Instagram token refresh', () => oauth.stop());
@@ -200,7 +207,6 @@ export async function startGateway(deps: {
     onShutdown('stop DLQ mirror', () => dlqMirror.stop());
     onShutdown('stop inbound-events consumer', () => inbound.stop());
 
-    const registry = createMetricsRegistry('api-gateway');
     const readiness: ReadinessCheck[] = [
       { name: 'kafka', check: () => producer.healthy },
       { name: 'tokens', check: () => !tokenProvider.stale },
@@ -221,6 +227,8 @@ export async function startGateway(deps: {
       readiness,
       isShuttingDown: deps.isShuttingDown ?? (() => false),
       httpLimits: settings.httpLimits,
+      trustedProxies: settings.trustedProxies,
+      metrics,
       adminKeys,
       authLimiter: createAuthFailureLimiter({ failuresPerMinute: settings.authFailuresPerMinute }),
       integrations,

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdminKeysRepository } from '../src/admin-keys.repository.ts';
 import { type GatewayWorld, startGatewayWorld } from './harness.ts';
 
 describe('admin authentication (real PostgreSQL, broker and meta-sim)', () => {
@@ -78,6 +80,53 @@ describe('admin authentication (real PostgreSQL, broker and meta-sim)', () => {
       remoteAddress: '10.1.2.4',
     });
     expect(other.statusCode).toBe(200);
+  });
+
+  it('ignores X-Forwarded-For when TRUSTED_PROXIES is unset: a client cannot change its address with it', async () => {
+    const from = { remoteAddress: '10.1.2.9' };
+    for (let i = 0; i < 5; i++) {
+      const res = await world.gateway.app.inject({
+        method: 'GET',
+        url: '/admin/api-keys',
+        headers: { authorization: 'Bearer wrong', 'x-forwarded-for': `198.51.100.${i}` },
+        ...from,
+      });
+      expect(res.statusCode).toBe(401);
+    }
+    const limited = await world.gateway.app.inject({
+      method: 'GET',
+      url: '/admin/api-keys',
+      headers: { authorization: `Bearer ${world.adminKey}`, 'x-forwarded-for': '198.51.100.77' },
+      ...from,
+    });
+    expect(limited.statusCode).toBe(429);
+  });
+
+  it('lists keys by a hint that is never more than `osk_` and the last 4 characters', async () => {
+    const created = await world.call('POST', '/admin/api-keys', { name: 'hint check' });
+    const key: string = created.body.key;
+    expect(created.body.prefix).toBe(`osk_…${key.slice(-4)}`);
+    // An operator-chosen key (ADMIN_API_KEY) shows no leading characters at all.
+    const chosen = 'f3a9c2e1b4d6f8a0c2e4b6d8f0a2c4e6';
+    await createAdminKeysRepository({ pool: db.pool }).ensure({ name: 'chosen', key: chosen });
+    // A row from before hints holds 12 leading characters: only 4 are shown.
+    await db.pool.query(
+      `INSERT INTO admin_api_keys (name, key_hash, key_prefix) VALUES ('legacy', $1, 'osk_AbCdEfGh')`,
+      [randomBytes(32)],
+    );
+    const list = await world.call('GET', '/admin/api-keys');
+    const prefixOf = (name: string) =>
+      list.body.items.find((k: { name: string }) => k.name === name)?.prefix as string;
+    expect(prefixOf('bootstrap')).toBe(`osk_…${world.adminKey.slice(-4)}`);
+    expect(prefixOf('chosen')).toBe(`…${chosen.slice(-4)}`);
+    expect(prefixOf('legacy')).toBe('osk_…');
+    expect(list.text).not.toContain(world.adminKey.slice(0, 8));
+  });
+
+  it('says a missing field is required', async () => {
+    const res = await world.call('POST', '/admin/api-keys', {});
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues).toEqual([{ path: 'body.name', message: 'required' }]);
   });
 
   it('never writes an admin key to the logs', async () => {

@@ -403,6 +403,7 @@ describe('POST /admin/messages and GET /admin/messages/:commandId (real PostgreS
         { 'idempotency-key': key },
       );
       expect(other.status).toBe(422);
+      expect(other.body.error.code).toBe('GW_IDEMPOTENCY_KEY_REUSED');
       expect(other.body.error.message).toMatch(/Idempotency-Key was used with a different request body/);
       await topic.settled(first.body.commandId);
       expect(topic.to('16505550105').filter((m) => m.command.message.text === 'pay later')).toEqual([]);

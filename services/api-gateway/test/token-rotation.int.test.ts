@@ -31,8 +31,9 @@ describe('token rotation through the admin API, with a running message-sender', 
 
   const resultOf = (commandId: string) =>
     results.of(world.topics.outboundResults).find((r) => r.commandId === commandId);
-  async function send(text: string) {
-    const cmd = command(integrationId, 'whatsapp', '16505550199', { type: 'text', text });
+  // meta-sim limits messages to one recipient in a short time as Meta does: tests send to their own.
+  async function send(text: string, to = '16505550199') {
+    const cmd = command(integrationId, 'whatsapp', to, { type: 'text', text });
     await producer.send(cmd);
     const result = await until(
       () => resultOf(cmd.commandId),
@@ -40,7 +41,7 @@ describe('token rotation through the admin API, with a running message-sender', 
       20_000,
     );
     const entry = world.sim.ledger
-      .entries({ to: '16505550199' })
+      .entries({ to })
       .find((e) => (e.body as { text?: { body?: string } }).text?.body === text);
     return { result, entry };
   }
@@ -121,6 +122,56 @@ describe('token rotation through the admin API, with a running message-sender', 
     for (const line of [...senderLogs, ...world.logs]) {
       expect(line.includes(tokenA) || line.includes(tokenB)).toBe(false);
     }
+  });
+
+  it("refuses a token Meta rejects with 400 and Meta's reason, and keeps sending with the current one", async () => {
+    const unknown = `EAAGnotIssued${randomUUID().replaceAll('-', '')}`;
+    const refused = await world.call('PUT', `/admin/integrations/${integrationId}/token`, { token: unknown });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'GW_TOKEN_REJECTED', meta: { code: 190 } });
+    expect(refused.body.error.message).toBe(
+      'Meta refused the new token: Invalid OAuth access token - Cannot parse access token. Nothing changed: the current token stays in use.',
+    );
+    const shown = await world.call('GET', `/admin/integrations/${integrationId}`);
+    expect(shown.body).toMatchObject({ tokenLast4: tokenB.slice(-4), connectionStatus: 'connected' });
+    expect(world.gateway.tokenProvider.byIntegrationId(integrationId)?.token).toBe(tokenB);
+
+    const still = await send('after a refused rotation', '16505550198');
+    expect(still.result).toMatchObject({ outcome: 'sent' });
+    expect(still.entry?.tokenLast4).toBe(tokenB.slice(-4));
+  });
+
+  it('changes nothing while Meta cannot check the new token, unless the admin forces it', async () => {
+    const tokenC = `EAAGtokenC${randomUUID().replaceAll('-', '')}`;
+    world.sim.accounts.addToken({ token: tokenC, accounts: [account.phoneNumberId, account.wabaId] });
+    const outage = world.sim.faults.add({ match: { pathPattern: '**/me' }, action: { type: 'reset' } });
+    try {
+      const unchecked = await world.call('PUT', `/admin/integrations/${integrationId}/token`, {
+        token: tokenC,
+      });
+      expect(unchecked.status).toBe(502);
+      expect(unchecked.body.error.code).toBe('GW_UPSTREAM');
+      expect(unchecked.body.error.message).toMatch(
+        /Nothing changed: the current token stays in use\..*force=true/,
+      );
+      expect((await world.call('GET', `/admin/integrations/${integrationId}`)).body.tokenLast4).toBe(
+        tokenB.slice(-4),
+      );
+
+      const forced = await world.call('PUT', `/admin/integrations/${integrationId}/token?force=true`, {
+        token: tokenC,
+      });
+      expect(forced.status).toBe(200);
+      expect(forced.body).toMatchObject({ tokenLast4: tokenC.slice(-4), connectionStatus: 'pending' });
+      expect(forced.body.verificationDeferred).toMatch(/^Meta could not check the token now/);
+    } finally {
+      world.sim.faults.remove(outage.id);
+    }
+    expect(world.gateway.tokenProvider.byIntegrationId(integrationId)?.token).toBe(tokenC);
+
+    // Back to B, checked, for the re-encryption below.
+    const back = await world.call('PUT', `/admin/integrations/${integrationId}/token`, { token: tokenB });
+    expect(back.body).toMatchObject({ tokenLast4: tokenB.slice(-4), connectionStatus: 'connected' });
   });
 
   it('re-encrypts every token under the new key, after which the old key is no longer needed', async () => {

@@ -1,5 +1,6 @@
 import { type Pool, type PoolClient, withTransaction } from '@omnistream/db';
 import type { TokenCipher } from '@omnistream/integrations';
+import { decodeFbeCursor, encodeFbeCursor } from './fbe-cursor.ts';
 import { type FeatureState, planInstalledFeatures, planUninstalledFeatures } from './fbe-features.ts';
 import {
   type ApplyFbeChangeInput,
@@ -37,9 +38,6 @@ export interface FbeInstallationsRepository {
     input: SystemUserTokenInput,
   ): Promise<FbeInstallation | null>;
 }
-
-const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
-const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
 
 const FEATURES_SQL = `SELECT * FROM fbe_installed_features WHERE external_business_id = ANY($1::text[])
   ORDER BY external_business_id, feature_type, feature_instance_id`;
@@ -239,7 +237,7 @@ export function createFbeInstallationsRepository(deps: {
       const where: string[] = [];
       const params: unknown[] = [];
       if (status) where.push(`status = $${params.push(status)}`);
-      if (cursor) where.push(`external_business_id > $${params.push(decodeCursor(cursor))}`);
+      if (cursor) where.push(`external_business_id > $${params.push(decodeFbeCursor(cursor))}`);
       const { rows } = await pool.query<InstallationRow>(
         `SELECT * FROM fbe_installations ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY external_business_id LIMIT $${params.push(limit + 1)}`,
@@ -253,7 +251,7 @@ export function createFbeInstallationsRepository(deps: {
       const last = page.at(-1);
       return {
         items: page.map((r) => toInstallation(r, features.get(r.external_business_id) ?? [])),
-        nextCursor: rows.length > limit && last ? encodeCursor(last.external_business_id) : null,
+        nextCursor: rows.length > limit && last ? encodeFbeCursor(last.external_business_id) : null,
       };
     },
 

@@ -1,6 +1,7 @@
 import type { Channel, Integration, NewIntegration, TokenType } from '@omnistream/integrations';
 import { z } from 'zod';
 import { toIso } from '../iso-date.ts';
+import type { Verification } from './token-verifier.ts';
 
 /** Phone number, WABA, Business Manager, Page and Instagram account ids are all numeric at Meta. */
 const MetaId = z
@@ -193,4 +194,12 @@ export function integrationView(i: Integration): IntegrationView {
     createdAt: toIso(i.createdAt),
     updatedAt: toIso(i.updatedAt),
   };
+}
+
+/** An integration after a token check; `verificationDeferred` says why Meta could not be asked. */
+export function checkedView(result: Verification): z.infer<typeof CheckedIntegrationView> {
+  const view = integrationView(result.integration);
+  return result.checked
+    ? view
+    : { ...view, verificationDeferred: `Meta could not check the token now: ${result.reason}` };
 }

@@ -8,10 +8,20 @@ export type Verification =
   /** Meta could not be asked (network, timeout, throttle, outage): nothing was recorded. */
   | { checked: false; integration: Integration; reason: string; retryAfterMs?: number; cause: GraphError };
 
+/** What Meta said of a token, before anything is recorded. */
+export type TokenVerdict =
+  | { kind: 'accepted'; tokenExpiresAt?: Date | null }
+  | { kind: 'refused'; error: ConnectionError }
+  | { kind: 'unreachable'; reason: string; retryAfterMs?: number; cause: GraphError };
+
 /** The request's logger, so the outcome is logged under the request id. */
 export type VerifierLog = Pick<Logger, 'info' | 'warn'>;
 
 export interface TokenVerifier {
+  /** Asks Meta about `token` for `integration` (which may carry the token type it would get); records nothing. */
+  check(integration: Integration, token: string, log: VerifierLog): Promise<TokenVerdict>;
+  /** Records a verdict on the integration's current token, as connected or error. */
+  record(integration: Integration, verdict: TokenVerdict, log: VerifierLog): Promise<Verification>;
   /** Checks `token` (the integration's current one) with Meta and records the verdict. */
   verify(integration: Integration, token: string, log: VerifierLog): Promise<Verification>;
 }
@@ -48,58 +58,80 @@ export function createTokenVerifier(deps: {
     return { checked: true, integration: current };
   }
 
+  async function recordVerdict(
+    integration: Integration,
+    verdict: TokenVerdict,
+    log: VerifierLog,
+  ): Promise<Verification> {
+    if (verdict.kind === 'unreachable') {
+      const { reason, cause, retryAfterMs } = verdict;
+      return {
+        checked: false,
+        integration,
+        reason,
+        cause,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      };
+    }
+    if (verdict.kind === 'refused') return record(integration, { ok: false, error: verdict.error }, log);
+    const expiry = verdict.tokenExpiresAt === undefined ? {} : { tokenExpiresAt: verdict.tokenExpiresAt };
+    return record(integration, { ok: true, ...expiry }, log);
+  }
+
+  async function check(integration: Integration, token: string, log: VerifierLog): Promise<TokenVerdict> {
+    let answer: TokenCheck;
+    let subscribing = false;
+    try {
+      // Instagram Login tokens are only accepted by graph.instagram.com.
+      answer = await graph.checkToken({
+        token,
+        host: integration.tokenType === 'instagram_user' ? 'instagram' : 'graph',
+      });
+      if (answer.valid && integration.channel === 'whatsapp' && integration.wabaId) {
+        // Meta delivers a WABA's webhooks (messages, statuses, templates) only to apps subscribed
+        // to it, and a token that cannot subscribe this WABA cannot serve its number either.
+        // Subscribing again is harmless.
+        subscribing = true;
+        await graph.subscribeWabaApp({ wabaId: integration.wabaId, token });
+        log.info({ integrationId: integration.id, wabaId: integration.wabaId }, 'app subscribed to the WABA');
+      }
+    } catch (err) {
+      if (!(err instanceof GraphError) || err instanceof GraphValidationError) throw err;
+      // Meta answered with a definite error other than an invalid token (e.g. 100/33: the token
+      // cannot read its own account): that is Meta's verdict on this token, not an outage.
+      if (err.code !== undefined && !err.retryable) {
+        const message = subscribing
+          ? `the token is valid but could not subscribe the app to WABA ${integration.wabaId}'s webhooks: ${err.message}`
+          : err.message;
+        return { kind: 'refused', error: connectionError(message, err.code, err.subcode) };
+      }
+      log.warn(
+        { integrationId: integration.id, channel: integration.channel, err },
+        'could not check the integration token with Meta; connection status unchanged',
+      );
+      return {
+        kind: 'unreachable',
+        reason: err.message,
+        ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }),
+        cause: err,
+      };
+    }
+    if (!answer.valid) {
+      return { kind: 'refused', error: connectionError(answer.reason, answer.code, answer.subcode) };
+    }
+    const mismatch = accountMismatch(integration, answer.id);
+    if (mismatch) return { kind: 'refused', error: { message: mismatch } };
+    return {
+      kind: 'accepted',
+      ...(answer.expiresAt === undefined ? {} : { tokenExpiresAt: answer.expiresAt }),
+    };
+  }
+
   return {
+    check,
+    record: recordVerdict,
     async verify(integration, token, log) {
-      let check: TokenCheck;
-      let subscribing = false;
-      try {
-        // Instagram Login tokens are only accepted by graph.instagram.com.
-        check = await graph.checkToken({
-          token,
-          host: integration.tokenType === 'instagram_user' ? 'instagram' : 'graph',
-        });
-        if (check.valid && integration.channel === 'whatsapp' && integration.wabaId) {
-          // Meta delivers a WABA's webhooks (messages, statuses, templates) only to apps subscribed
-          // to it, and a token that cannot subscribe this WABA cannot serve its number either.
-          // Subscribing again is harmless.
-          subscribing = true;
-          await graph.subscribeWabaApp({ wabaId: integration.wabaId, token });
-          log.info(
-            { integrationId: integration.id, wabaId: integration.wabaId },
-            'app subscribed to the WABA',
-          );
-        }
-      } catch (err) {
-        if (!(err instanceof GraphError) || err instanceof GraphValidationError) throw err;
-        // Meta answered with a definite error other than an invalid token (e.g. 100/33: the token
-        // cannot read its own account): that is Meta's verdict on this token, not an outage.
-        if (err.code !== undefined && !err.retryable) {
-          const message = subscribing
-            ? `the token is valid but could not subscribe the app to WABA ${integration.wabaId}'s webhooks: ${err.message}`
-            : err.message;
-          const error = connectionError(message, err.code, err.subcode);
-          return record(integration, { ok: false, error }, log);
-        }
-        log.warn(
-          { integrationId: integration.id, channel: integration.channel, err },
-          'could not check the integration token with Meta; connection status unchanged',
-        );
-        return {
-          checked: false,
-          integration,
-          reason: err.message,
-          ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }),
-          cause: err,
-        };
-      }
-      if (!check.valid) {
-        const error = connectionError(check.reason, check.code, check.subcode);
-        return record(integration, { ok: false, error }, log);
-      }
-      const mismatch = accountMismatch(integration, check.id);
-      if (mismatch) return record(integration, { ok: false, error: { message: mismatch } }, log);
-      const expiry = check.expiresAt === undefined ? {} : { tokenExpiresAt: check.expiresAt };
-      return record(integration, { ok: true, ...expiry }, log);
+      return recordVerdict(integration, await check(integration, token, log), log);
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Producer } from '@omnistream/kafka';
 import type { Logger } from '@omnistream/logger';
 import type { OutboundMessage, OutboundMessagesRepository, OutboundStatus } from '@omnistream/outbound';
 import { AppError } from '@omnistream/service-kit';
+import { aChannel } from '../a-channel.ts';
 import {
   IdempotencyKeyBusyError,
   type IdempotencyKeysRepository,
@@ -64,7 +65,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
       throw bodyValidationError([
         {
           path: ['channel'],
-          message: `integration ${body.integrationId} is a ${integration.channel} integration, not ${body.channel}`,
+          message: `integration ${body.integrationId} is ${aChannel(integration.channel)} integration, not ${body.channel}`,
         },
       ]);
     }
@@ -151,7 +152,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
     const hash = requestHash(body);
     const keyReused = () =>
       new AppError(
-        'GW_CONFLICT',
+        'GW_IDEMPOTENCY_KEY_REUSED',
         'this Idempotency-Key was used with a different request body; use a new key for a new message',
         { status: 422 },
       );

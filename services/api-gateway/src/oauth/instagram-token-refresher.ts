@@ -48,6 +48,8 @@ export function createInstagramTokenRefresher(deps: {
   now?: () => number;
   /** Called after a pass that rotated tokens (the gateway's own TokenProvider re-reads at once). */
   onRotated?: () => Promise<unknown>;
+  /** Each pass's counts, for gateway_token_refreshes_total. */
+  onPass?: (pass: RefreshPass) => void;
 }): InstagramTokenRefresher {
   const { repository, graph, pool, intervalMs, refreshWithinMs } = deps;
   const logger = deps.logger.child({ job: 'instagram-token-refresh' });
@@ -152,6 +154,7 @@ export function createInstagramTokenRefresher(deps: {
       // A connection that failed mid-pass may still hold the lock: closing it frees the lock.
       lock.release(failed);
     }
+    deps.onPass?.(result);
     if (result.refreshed > 0) await deps.onRotated?.().catch(() => undefined);
     logger.debug(result, 'Instagram token refresh pass done');
     return result;

@@ -2,6 +2,7 @@ import type { Pool } from '@omnistream/db';
 import type { GraphClient } from '@omnistream/graph';
 import type { IntegrationsRepository, TokenCipher } from '@omnistream/integrations';
 import type { Logger } from '@omnistream/logger';
+import type { GatewayMetrics } from '../gateway-metrics.ts';
 import { createInstagramTokenRefresher } from './instagram-token-refresher.ts';
 import { createOauthOnboarding, type OauthOnboarding } from './oauth-onboarding.ts';
 import type { OauthSettings } from './oauth-settings.ts';
@@ -27,6 +28,7 @@ export function startOauth(deps: {
   integrations: IntegrationsRepository;
   graph: GraphClient;
   logger: Logger;
+  metrics: GatewayMetrics;
   /** After tokens were connected or refreshed: the gateway's TokenProvider re-reads at once. */
   reloadTokens: () => Promise<unknown>;
 }): Oauth {
@@ -38,6 +40,11 @@ export function startOauth(deps: {
     intervalMs: deps.refresh.intervalMs,
     refreshWithinMs: deps.refresh.refreshWithinDays * 86_400_000,
     onRotated: deps.reloadTokens,
+    onPass: (pass) => {
+      for (let i = 0; i < pass.refreshed; i++) deps.metrics.tokenRefresh('refreshed');
+      for (let i = 0; i < pass.flagged; i++) deps.metrics.tokenRefresh('refused');
+      for (let i = 0; i < pass.deferred; i++) deps.metrics.tokenRefresh('deferred');
+    },
   });
   refresher.start();
   return {

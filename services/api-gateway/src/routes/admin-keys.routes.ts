@@ -11,7 +11,11 @@ export interface AdminKeysRouteDeps {
 const AdminKeyView = z.object({
   id: z.uuid(),
   name: z.string(),
-  prefix: z.string().describe('first characters of the key, to tell keys apart'),
+  prefix: z
+    .string()
+    .describe(
+      'to tell keys apart without the secret: `osk_` for a generated key and the last 4 characters, e.g. `osk_…x9Qa`',
+    ),
   createdAt: z.iso.datetime(),
   lastUsedAt: z.iso.datetime().nullable(),
   revokedAt: z.iso.datetime().nullable(),

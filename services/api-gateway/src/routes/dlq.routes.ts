@@ -2,11 +2,13 @@ import { z } from 'zod';
 import type { AdminApp } from '../admin-app.ts';
 import type { DeadLetter, DeadLettersRepository } from '../dlq/dead-letters.repository.ts';
 import { type DlqReplayer, SKIP_REASONS } from '../dlq/dlq-replayer.ts';
+import type { GatewayMetrics } from '../gateway-metrics.ts';
 import { toIso } from '../iso-date.ts';
 
 export interface DlqRouteDeps {
   deadLetters: DeadLettersRepository;
   dlqReplayer: DlqReplayer;
+  metrics?: Pick<GatewayMetrics, 'dlqReplayed'> | undefined;
 }
 
 const DeadLetterId = z.int().positive();
@@ -139,6 +141,8 @@ export function registerDlqRoutes(app: AdminApp, deps: DlqRouteDeps): void {
     async (request) => {
       const { ids, filter, limit } = request.body;
       const outcome = await deps.dlqReplayer.replay(ids ? { ids } : { filter: filter ?? {}, limit });
+      deps.metrics?.dlqReplayed('replayed', outcome.replayed.length);
+      for (const skipped of outcome.skipped) deps.metrics?.dlqReplayed(skipped.reason, 1);
       request.log.info(
         { replayed: outcome.replayed.length, skipped: outcome.skipped.length, by: request.adminKey?.id },
         'dead letters replayed',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AdminApp } from '../admin-app.ts';
 import { DEFAULT_SYSTEM_USER_SCOPES, type FbeService } from '../fbe/fbe.service.ts';
+import { FbeCursor } from '../fbe/fbe-cursor.ts';
 import type { FbeInstallation } from '../fbe/fbe-installation.ts';
 import { GRAPH_FAILURE_STATUSES } from '../graph-failure.ts';
 import { toIso } from '../iso-date.ts';
@@ -133,7 +134,7 @@ export function registerFbeRoutes(app: AdminApp, deps: FbeRouteDeps): void {
         querystring: z.object({
           status: z.enum(['installed', 'uninstalled']).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
-          cursor: z.string().min(1).max(400).optional().describe('nextCursor of the previous page'),
+          cursor: FbeCursor.optional().describe('nextCursor of the previous page'),
         }),
         response: { 200: z.object({ items: z.array(InstallationView), nextCursor: z.string().nullable() }) },
       },

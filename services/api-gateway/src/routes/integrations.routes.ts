@@ -9,11 +9,13 @@ import {
 import type { Redactor } from '@omnistream/logger';
 import { AppError } from '@omnistream/service-kit';
 import { z } from 'zod';
+import { aChannel } from '../a-channel.ts';
 import type { AdminApp } from '../admin-app.ts';
 import { graphFailure } from '../graph-failure.ts';
 import {
   CheckedIntegrationView,
   CreateIntegrationBody,
+  checkedView,
   IntegrationIdParams,
   IntegrationView,
   integrationView,
@@ -23,7 +25,8 @@ import {
   RotateTokenBody,
   TOKEN_TYPES,
 } from '../integrations/integration-schemas.ts';
-import { createTokenVerifier, type Verification } from '../integrations/token-verifier.ts';
+import { rotateCheckedToken } from '../integrations/token-rotation.ts';
+import { createTokenVerifier } from '../integrations/token-verifier.ts';
 
 export interface IntegrationsRouteDeps {
   integrations: IntegrationsRepository;
@@ -56,13 +59,6 @@ async function orConflict<T>(write: Promise<T>, what: Pick<Integration, 'channel
       { status: 409, cause: err },
     );
   }
-}
-
-function checkedView(result: Verification): z.infer<typeof CheckedIntegrationView> {
-  const view = integrationView(result.integration);
-  return result.checked
-    ? view
-    : { ...view, verificationDeferred: `Meta could not check the token now: ${result.reason}` };
 }
 
 /**
@@ -244,9 +240,15 @@ export function registerIntegrationRoutes(app: AdminApp, deps: IntegrationsRoute
         tags: TAGS,
         summary: 'Rotate the integration’s token; every service uses the new one without a restart',
         description:
-          'The new token is stored encrypted under the current key and checked with Meta like on create. ' +
-          'Senders pick it up at their next integrations poll.',
+          'The new token is checked with Meta first, and replaces the current one only when Meta accepts it: ' +
+          '400 `GW_TOKEN_REJECTED` with Meta’s reason when Meta refuses it; 502/503/504 when Meta cannot be ' +
+          'asked now. Either way nothing changes and the current token stays in use; with `force=true` a ' +
+          'token Meta cannot check now is stored anyway (`verificationDeferred`). It is stored encrypted ' +
+          'under the current key; senders pick it up at their next integrations poll.',
         params: IntegrationIdParams,
+        querystring: z.strictObject({
+          force: z.stringbool().default(false).describe('store the token even when Meta cannot check it now'),
+        }),
         body: RotateTokenBody,
         response: { 200: CheckedIntegrationView },
       },
@@ -260,20 +262,21 @@ export function registerIntegrationRoutes(app: AdminApp, deps: IntegrationsRoute
       if (body.tokenType !== undefined && !allowed.includes(body.tokenType)) {
         throw invalid(
           'body.tokenType',
-          `a ${current.channel} integration takes ${allowed.join(' or ')} tokens`,
+          `${aChannel(current.channel)} integration takes ${allowed.join(' or ')} tokens`,
         );
       }
-      const rotated = await integrations.rotateToken(current.id, {
-        token: body.token,
-        ...(body.tokenType === undefined ? {} : { tokenType: body.tokenType }),
-        tokenExpiresAt: body.tokenExpiresAt ? new Date(body.tokenExpiresAt) : null,
-      });
-      if (!rotated) throw notFound();
-      request.log.info(
-        { integrationId: rotated.id, tokenLast4: rotated.tokenLast4, by: request.adminKey?.id },
-        'integration token rotated',
+      const result = await rotateCheckedToken(
+        { integrations, verifier },
+        current,
+        {
+          token: body.token,
+          tokenType: body.tokenType,
+          tokenExpiresAt: body.tokenExpiresAt ? new Date(body.tokenExpiresAt) : null,
+          force: request.query.force,
+        },
+        request.log.child({ by: request.adminKey?.id }),
       );
-      const result = await verifier.verify(rotated, body.token, request.log);
+      if (!result) throw notFound();
       await reloadTokens();
       return checkedView(result);
     },

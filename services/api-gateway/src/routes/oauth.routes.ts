@@ -3,9 +3,8 @@ import { AppError, type ErrorBody } from '@omnistream/service-kit';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AdminApp } from '../admin-app.ts';
-import { registerAdminAuth } from '../admin-auth.ts';
-import type { AdminKeysRepository } from '../admin-keys.repository.ts';
-import type { AuthFailureLimiter } from '../auth-failure-limiter.ts';
+import { type AdminAuthDeps, registerAdminAuth } from '../admin-auth.ts';
+import { databaseUnavailable } from '../database-unavailable.ts';
 import { GRAPH_FAILURE_STATUSES } from '../graph-failure.ts';
 import { toIso } from '../iso-date.ts';
 import { preferredFormat, sendHtml } from '../oauth/callback-page.ts';
@@ -15,8 +14,6 @@ import type { OauthProvider } from '../oauth/oauth-states.repository.ts';
 import { accessDenied, missingCode, notConfigured, stateRefused } from '../oauth/onboarding-errors.ts';
 
 export interface OauthRouteDeps {
-  adminKeys: AdminKeysRepository;
-  authLimiter: AuthFailureLimiter;
   oauth: OauthOnboarding;
 }
 
@@ -70,12 +67,27 @@ const view = (r: OnboardingResult): z.infer<typeof OnboardingAnswer> => ({
  * `/oauth/{provider}/callback`, authenticated only by the single-use state; the callback answers a
  * page for browsers and JSON for API clients, the same for success and failure.
  */
-export function registerOauthRoutes(app: AdminApp, deps: OauthRouteDeps): void {
+export function registerOauthRoutes(app: AdminApp, deps: OauthRouteDeps & { auth: AdminAuthDeps }): void {
   const { states, flows } = deps.oauth;
+  // A gateway without OAuth settings answers 503 on these public URLs: a crawler hitting them
+  // should not fill the log with stack traces. Said once per provider at warn, then at debug.
+  const toldNotConfigured = new Set<OauthProvider>();
+  const notConfiguredFor = (flow: LoginFlow, request: FastifyRequest): AppError => {
+    const err = notConfigured(flow.label, flow.missingSettings());
+    const level = toldNotConfigured.has(flow.provider) ? 'debug' : 'warn';
+    toldNotConfigured.add(flow.provider);
+    request.log[level]({ provider: flow.provider, status: err.status }, err.message);
+    return err;
+  };
 
   void app.register(async (plugin) => {
     const scope = plugin as unknown as AdminApp;
-    registerAdminAuth(scope, { keys: deps.adminKeys, limiter: deps.authLimiter });
+    registerAdminAuth(scope, deps.auth);
+    // Answered here, already logged: the service's handler would log every 5xx with its stack.
+    scope.setErrorHandler((err: FastifyError, request, reply) => {
+      if (!(err instanceof AppError) || err.details?.reason !== 'not_configured') throw err;
+      return reply.status(err.status).send(errorBody(err, request));
+    });
     for (const provider of PROVIDERS) {
       const flow = flows[provider];
       scope.get(
@@ -92,8 +104,7 @@ export function registerOauthRoutes(app: AdminApp, deps: OauthRouteDeps): void {
           },
         },
         async (request, reply) => {
-          const missing = flow.missingSettings();
-          if (missing.length > 0) throw notConfigured(flow.label, missing);
+          if (flow.missingSettings().length > 0) throw notConfiguredFor(flow, request);
           const adminKey = request.adminKey;
           if (!adminKey)
             throw new AppError('GW_UNAUTHORIZED', 'a valid admin key is required', { status: 401 });
@@ -115,7 +126,9 @@ export function registerOauthRoutes(app: AdminApp, deps: OauthRouteDeps): void {
     const flow = flows[provider];
     void app.register(async (plugin) => {
       const scope = plugin as unknown as AdminApp;
-      scope.setErrorHandler((err: FastifyError, request, reply) => sendFailure(flow, err, request, reply));
+      scope.setErrorHandler((err: FastifyError, request, reply) =>
+        sendFailure(flow, databaseUnavailable(err) ?? err, request, reply),
+      );
       scope.get(
         `/oauth/${provider}/callback`,
         {
@@ -134,8 +147,7 @@ export function registerOauthRoutes(app: AdminApp, deps: OauthRouteDeps): void {
         },
         async (request, reply) => {
           const { state, code, error, error_description: description } = request.query;
-          const missing = flow.missingSettings();
-          if (missing.length > 0) throw notConfigured(flow.label, missing);
+          if (flow.missingSettings().length > 0) throw notConfiguredFor(flow, request);
           if (!state) throw stateRefused('missing_state');
           const consumed = await states.consume(state, provider);
           if (!consumed.ok) throw stateRefused(consumed.reason);
@@ -180,7 +192,12 @@ function sendSuccess(
 }
 
 /** Failures of the callback, in the client's format; unexpected errors stay hidden behind an id. */
-function sendFailure(flow: LoginFlow, err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+function sendFailure(
+  flow: LoginFlow,
+  err: FastifyError | AppError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   let failure: AppError;
   if (err instanceof AppError) failure = err;
   else if ((err as { validation?: unknown }).validation !== undefined) {
@@ -192,17 +209,13 @@ function sendFailure(flow: LoginFlow, err: FastifyError, request: FastifyRequest
     failure = new AppError('GW_INTERNAL', `internal error (id ${request.id})`, { status: 500, cause: err });
   }
   // Meta failing is logged as a warning like a refusal: only the gateway's own faults are errors.
-  if (failure.status >= 500 && !(failure.cause instanceof GraphError))
-    request.log.error({ err }, 'OAuth callback failed');
-  else request.log.warn({ code: failure.code, status: failure.status, ...failure.details }, failure.message);
-  const body: ErrorBody = {
-    error: {
-      ...failure.details,
-      code: failure.code,
-      message: failure.message,
-      requestId: String(request.id),
-    },
-  };
+  // "Not configured" was logged where it was raised.
+  if (failure.status >= 500 && !(failure.cause instanceof GraphError)) {
+    if (failure.details?.reason !== 'not_configured') request.log.error({ err }, 'OAuth callback failed');
+  } else
+    request.log.warn({ code: failure.code, status: failure.status, ...failure.details }, failure.message);
+  if (failure.headers) void reply.headers(failure.headers);
+  const body = errorBody(failure, request);
   if (preferredFormat(request.headers.accept, 'json') === 'json') {
     return reply.status(failure.status).header('cache-control', 'no-store').send(body);
   }
@@ -211,4 +224,15 @@ function sendFailure(flow: LoginFlow, err: FastifyError, request: FastifyRequest
     lead: failure.message,
     footer: `Request id: ${request.id}`,
   });
+}
+
+function errorBody(failure: AppError, request: FastifyRequest): ErrorBody {
+  return {
+    error: {
+      ...failure.details,
+      code: failure.code,
+      message: failure.message,
+      requestId: String(request.id),
+    },
+  };
 }

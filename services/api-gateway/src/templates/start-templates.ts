@@ -3,9 +3,10 @@ import type { InboundEventOf } from '@omnistream/events';
 import type { GraphClient } from '@omnistream/graph';
 import type { IntegrationsRepository, TokenProvider } from '@omnistream/integrations';
 import type { Logger } from '@omnistream/logger';
+import type { GatewayMetrics } from '../gateway-metrics.ts';
 import { startPeriodicTemplateSync } from './periodic-template-sync.ts';
 import { createTemplateStatusHandler } from './template-status.handler.ts';
-import { createTemplateSync } from './template-sync.ts';
+import { createTemplateSync, type TemplateSync } from './template-sync.ts';
 import { createTemplatesRepository } from './templates.repository.ts';
 import { createTemplatesService, type TemplatesService } from './templates.service.ts';
 
@@ -25,10 +26,24 @@ export function startTemplates(deps: {
   integrations: Pick<IntegrationsRepository, 'get' | 'list'>;
   tokens: TokenProvider;
   logger: Logger;
+  metrics: GatewayMetrics;
   syncIntervalMs: number;
 }): Templates {
   const repository = createTemplatesRepository({ pool: deps.pool });
-  const sync = createTemplateSync({ repository, graph: deps.graph, logger: deps.logger });
+  const unmetered = createTemplateSync({ repository, graph: deps.graph, logger: deps.logger });
+  // Every sync counted once, whoever asked for it: the periodic pass, an admin, a status webhook.
+  const sync: TemplateSync = {
+    async syncWaba(target) {
+      try {
+        const report = await unmetered.syncWaba(target);
+        deps.metrics.templateSync('ok');
+        return report;
+      } catch (err) {
+        deps.metrics.templateSync('failed');
+        throw err;
+      }
+    },
+  };
   const periodic = startPeriodicTemplateSync({
     intervalMs: deps.syncIntervalMs,
     integrations: deps.integrations,

@@ -2,6 +2,7 @@ import { type GraphClient, GraphError } from '@omnistream/graph';
 import type { Integration, IntegrationsRepository } from '@omnistream/integrations';
 import type { Logger } from '@omnistream/logger';
 import { AppError } from '@omnistream/service-kit';
+import { aChannel } from '../a-channel.ts';
 import { graphConflict, graphFailure } from '../graph-failure.ts';
 import { integrationToken, type TokenSource } from './integration-token.ts';
 import type { WhatsAppTemplate } from './template.ts';
@@ -55,7 +56,7 @@ export function createTemplatesService(deps: {
     if (integration.channel !== 'whatsapp') {
       throw new AppError(
         'GW_CONFLICT',
-        `integration ${integration.id} is a ${integration.channel} integration; message templates exist only for WhatsApp`,
+        `integration ${integration.id} is ${aChannel(integration.channel)} integration; message templates exist only for WhatsApp`,
         { status: 409 },
       );
     }
