@@ -1,23 +1,36 @@
 // `pnpm dev`: the whole gateway on this machine, no Docker. Reads .env when there is one and fills
 // in development values for what it leaves unset; starts Apache Kafka from the jars scripts/setup.sh
 // fetched (mokapi, an imitation, only where there is no Java 17) unless KAFKA_BROKERS names one; creates and migrates the database; starts meta-sim as the Graph
-// API and the three services against it, each child's log prefixed with its name. Ctrl-C stops the
-// services first (SIGTERM, they finish in-flight work), then meta-sim, then the broker.
+// API and the three services against it, each child's log prefixed with its name. Ctrl-C, a SIGTERM
+// to it, or `pnpm dev --stop` from another terminal stops the services first (SIGTERM, they finish
+// in-flight work), then meta-sim, then the broker. Everything listens on 127.0.0.1 only.
 //
 // Two processes: this one stays in the terminal's process group and turns Ctrl-C into one SIGTERM
-// for a supervisor running in a process group of its own. Otherwise the terminal would SIGINT every
-// child at once: the broker would vanish while the services still flush to it, and the services
-// would get a second signal from us mid-shutdown.
-import { spawn } from 'node:child_process';
+// for a supervisor running in a process group of its own (scripts/dev/front.ts). Otherwise the
+// terminal would SIGINT every child at once: the broker would vanish while the services still flush
+// to it, and the services would get a second signal from us mid-shutdown.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeUrl, kafkaJarsStatus, startKafkaFromJars, startMokapi } from '@omnistream/testing/harness';
-import { loadConfig, readEnv, topicsBlock, z } from '../packages/config/src/index.ts';
-import { createPool } from '../packages/db/src/index.ts';
-import { createKafka, ensureTopics, topicSpecs } from '../packages/kafka/src/index.ts';
-import { createLogger } from '../packages/logger/src/index.ts';
+import { describeUrl } from '@omnistream/testing/harness';
+import {
+  apiGatewayHttpBlock,
+  devStackBlock,
+  loadConfig,
+  loadConfigOrExit,
+  messageSenderBlock,
+  readEnv,
+  shutdownBlock,
+  topicsBlock,
+  webhookIngestorHttpBlock,
+  z,
+} from '../packages/config/src/index.ts';
+import { topicSpecs } from '../packages/kafka/src/index.ts';
+import { startDevBroker } from './dev/broker.ts';
+import { ensureDatabase } from './dev/database.ts';
+import { runFront } from './dev/front.ts';
 import { createLineFormatter } from './dev/log-format.ts';
+import { type DevProcess, isRunning, readPidFile, removePidFile, writePidFile } from './dev/pid-file.ts';
 import {
   assertPortsFree,
   type DevChild,
@@ -26,17 +39,23 @@ import {
   stopChild,
   waitForHttp,
 } from './dev/processes.ts';
-import { removeStackFile, writeStackFile } from './dev/stack-file.ts';
+import { devStateDir, removeStackFile, writeStackFile } from './dev/stack-file.ts';
+import { stopRunningStack } from './dev/stop.ts';
 import { type ServiceName, serviceCommand } from './service-command.ts';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 
 /**
- * Ports of the development stack: next to, not on, the services' defaults (3000-3002, 4010, 9092),
- * so a `pnpm start:*` or another tool using those keeps working alongside.
+ * Ports of the services when their variables are unset: next to, not on, the services' defaults
+ * (3000-3002), so a `pnpm start:*` or another tool using those keeps working alongside. meta-sim's
+ * and the broker's are DEV_META_SIM_PORT and DEV_KAFKA_PORT (4110 and 19092, not 4010 and 9092).
  */
-const PORTS = { ingestor: 3100, gateway: 3101, senderOps: 3102, metaSim: 4110, kafka: 19092 };
+const DEV_SERVICE_PORTS = {
+  WEBHOOK_INGESTOR_PORT: '3100',
+  API_GATEWAY_PORT: '3101',
+  MESSAGE_SENDER_METRICS_PORT: '3102',
+};
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/omnistream_dev';
 /** Development-only values, used when neither .env nor the environment sets them. Not secrets. */
 const DEV_DEFAULTS = {
@@ -53,25 +72,46 @@ const DEV_DEFAULTS = {
 const SERVICES = ['ingestor', 'sender', 'gateway'];
 const NAMES = ['dev', 'migrate', 'topics', 'meta-sim', ...SERVICES];
 
-if (args.includes('--supervise')) await supervise();
-else front();
+const env = readEnv({ dotenvPath: join(root, '.env') });
+const given = (key: string) => {
+  const value = env[key]?.trim();
+  return value ? value : undefined;
+};
+const devEnv: Record<string, string | undefined> = { ...env };
+for (const [key, value] of Object.entries(DEV_SERVICE_PORTS)) devEnv[key] = given(key) ?? value;
+const settings = loadConfigOrExit(
+  z.object({
+    ...devStackBlock,
+    ...webhookIngestorHttpBlock,
+    ...apiGatewayHttpBlock,
+    ...messageSenderBlock,
+    ...shutdownBlock,
+  }),
+  'pnpm dev',
+  devEnv,
+);
+const PORTS = {
+  ingestor: settings.WEBHOOK_INGESTOR_PORT,
+  gateway: settings.API_GATEWAY_PORT,
+  senderOps: settings.MESSAGE_SENDER_METRICS_PORT,
+  metaSim: settings.DEV_META_SIM_PORT,
+  kafka: settings.DEV_KAFKA_PORT,
+};
+const stateDir = devStateDir(root, devEnv);
+const graceMs = settings.SHUTDOWN_TIMEOUT_MS + 5_000;
 
-function front(): void {
-  const child = spawn(process.execPath, [import.meta.filename, '--supervise', ...args], {
-    cwd: root,
-    detached: true,
-    stdio: ['pipe', 'inherit', 'inherit'],
-  });
-  let signals = 0;
-  const onSignal = () => {
-    signals += 1;
-    if (signals === 1) child.kill('SIGTERM');
-    else if (signals === 2) console.error('[dev] still stopping; press Ctrl-C again to kill everything now');
-    else if (child.pid) process.kill(-child.pid, 'SIGKILL');
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+if (args.includes('--supervise')) await supervise();
+else if (args.includes('--stop')) process.exitCode = await stopRunningStack(stateDir, graceMs);
+else {
+  const running = readPidFile(stateDir);
+  if (running && (isRunning(running.supervisor) || isRunning(running.front))) {
+    console.error(
+      `[dev] another \`pnpm dev\` (pid ${running.front.pid}) runs with this DEV_STATE_DIR (${stateDir}); ` +
+        'stop it with `pnpm dev --stop`, or give this one another DEV_STATE_DIR and other ports',
+    );
+    process.exit(1);
+  }
+  runFront({ script: import.meta.filename, args, cwd: root, stateDir, graceMs });
 }
 
 async function supervise(): Promise<void> {
@@ -80,15 +120,21 @@ async function supervise(): Promise<void> {
     raw: args.includes('--raw'),
     names: NAMES,
   });
+  // A reader of our output that went away (the terminal closed) must not crash the orderly stop.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const say = (line: string) => console.log(format('dev', line));
   const hasDotenv = existsSync(join(root, '.env'));
-  const env = readEnv({ dotenvPath: join(root, '.env') });
-  const given = (key: string) => {
-    const value = env[key]?.trim();
-    return value ? value : undefined;
-  };
-  const graceMs = Number(given('SHUTDOWN_TIMEOUT_MS') ?? 10_000) + 5_000;
   const children: DevChild[] = [];
+  const pids = {
+    front: { name: 'pnpm dev', pid: process.ppid, command: 'scripts/dev.ts' },
+    supervisor: { name: 'dev supervisor', pid: process.pid, command: 'scripts/dev.ts' },
+    children: [] as DevProcess[],
+  };
+  const recordPid = (proc: DevProcess) => {
+    pids.children.push(proc);
+    writePidFile(stateDir, pids);
+  };
+  writePidFile(stateDir, pids);
   let broker: { stop(): Promise<void> } | null = null;
   let stopping: Promise<void> | null = null;
 
@@ -100,7 +146,8 @@ async function supervise(): Promise<void> {
       await Promise.all(services.map((c) => stopChild(c, graceMs)));
       await Promise.all(children.filter((c) => !services.includes(c)).map((c) => stopChild(c, 5_000)));
       await broker?.stop();
-      removeStackFile(root);
+      removeStackFile(stateDir);
+      removePidFile(stateDir);
       say('stopped');
       process.exit(code);
     })();
@@ -121,6 +168,7 @@ async function supervise(): Promise<void> {
     if (stopping) throw new Error('stopping');
     const child = spawnNode({ name, args: [...nodeArgs, script], env: childEnv, cwd: root, format });
     children.push(child);
+    if (child.process.pid) recordPid({ name, pid: child.process.pid, command: script });
     return child;
   };
   /** A service, started the way `pnpm start:<service>` starts it (its Node flags and environment). */
@@ -170,39 +218,15 @@ async function supervise(): Promise<void> {
       brokers = givenBrokers.split(',').map((b) => b.trim());
       say(`Kafka: ${brokers.join(',')} (KAFKA_BROKERS)`);
     } else {
-      const jars = await kafkaJarsStatus();
-      if (jars.available) {
-        say(
-          `Kafka: KAFKA_BROKERS is unset, starting Apache Kafka ${jars.version} from the jars on 127.0.0.1:${PORTS.kafka}`,
-        );
-        const started = await startKafkaFromJars({ port: PORTS.kafka });
-        broker = started;
-        brokers = started.brokers;
-        const quiet = createLogger({ name: 'dev-topics', level: 'warn' });
-        await ensureTopics({
-          kafka: createKafka({ brokers, clientId: 'omnistream-dev', logger: quiet }),
-          topics: specs,
-          logger: quiet,
-        });
-        say(`Kafka: ${started.description}; its data is a scratch folder, gone when pnpm dev stops`);
-      } else {
-        say(
-          `Kafka: KAFKA_BROKERS is unset and Apache Kafka cannot run here (${jars.reason}); starting the ` +
-            `bundled mokapi broker on 127.0.0.1:${PORTS.kafka} instead`,
-        );
-        const started = await startMokapi({
-          topics: specs.map((s) => ({ name: s.topic, partitions: s.numPartitions })),
-          port: PORTS.kafka,
-        });
-        broker = started;
-        brokers = started.brokers;
-        void started.exited.then((how) => void stopAll(1, `the development broker stopped: ${how}`));
-        say(
-          'Kafka: mokapi is a Kafka-protocol imitation from npm, a fallback for machines without Java 17: ' +
-            'DEVELOPMENT ONLY, events kept in memory. Install Java 17 and run scripts/setup.sh for real Kafka, ' +
-            'or set KAFKA_BROKERS.',
-        );
-      }
+      const started = await startDevBroker({
+        port: PORTS.kafka,
+        topics: specs,
+        say,
+        onStarted: recordPid,
+        onLost: (how) => void stopAll(1, `the development broker stopped: ${how}`),
+      });
+      broker = started;
+      brokers = started.brokers;
     }
 
     const metaSimUrl = `http://127.0.0.1:${PORTS.metaSim}`;
@@ -255,7 +279,7 @@ async function supervise(): Promise<void> {
       waitForHttp(`${gatewayUrl}/healthz`, gateway),
     ]);
 
-    writeStackFile(root, {
+    writeStackFile(stateDir, {
       pid: process.pid,
       startedAt: new Date().toISOString(),
       ingestorUrl,
@@ -286,43 +310,11 @@ async function supervise(): Promise<void> {
       `  meta-sim          ${metaSimUrl}/_sim/state (the Graph API stand-in)`,
       `  Kafka             ${brokers.join(',')}${broker ? ' (bundled, development only)' : ''}`,
       `  PostgreSQL        ${describeUrl(databaseUrl)}`,
-      'try `pnpm demo` in another terminal; Ctrl-C here stops everything',
+      'try `pnpm demo` in another terminal; Ctrl-C here (or `pnpm dev --stop` anywhere) stops everything',
     ]) {
       say(line);
     }
   } catch (err) {
     await stopAll(1, `could not start: ${(err as Error).message}`);
-  }
-}
-
-/** Connects to `url`'s database, creating it first when it does not exist; true when created. */
-async function ensureDatabase(url: string): Promise<boolean> {
-  const logger = createLogger({ name: 'dev', level: 'silent' });
-  const probe = createPool({ connectionString: url, max: 1, logger, applicationName: 'omnistream-dev' });
-  try {
-    await probe.query('SELECT 1');
-    return false;
-  } catch (err) {
-    if ((err as { code?: string }).code !== '3D000') {
-      throw new Error(
-        `PostgreSQL at ${describeUrl(url)} does not answer (${(err as Error).message}); start it, or set DATABASE_URL`,
-      );
-    }
-  } finally {
-    await probe.end();
-  }
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  const maintenance = new URL(url);
-  maintenance.pathname = '/postgres';
-  const admin = createPool({ connectionString: maintenance.toString(), max: 1, logger });
-  try {
-    await admin.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
-    return true;
-  } catch (err) {
-    // 42P04: created by someone else in between.
-    if ((err as { code?: string }).code === '42P04') return false;
-    throw new Error(`cannot create database ${name} at ${describeUrl(url)}: ${(err as Error).message}`);
-  } finally {
-    await admin.end();
   }
 }

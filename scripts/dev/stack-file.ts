@@ -1,8 +1,9 @@
 // What a running `pnpm dev` tells `pnpm demo`: addresses, the broker and the development secrets it
-// started the services with. Written while the stack runs (mode 600, under the git-ignored
-// .omnistream/), removed when it stops.
+// started the services with. Written while the stack runs (mode 600, in DEV_STATE_DIR, by default
+// the git-ignored .omnistream/dev/), removed when it stops.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { devStackBlock, type Env, loadConfig, readEnv, z } from '../../packages/config/src/index.ts';
 
 export interface DevStack {
   pid: number;
@@ -21,23 +22,27 @@ export interface DevStack {
   metaAppSecret: string;
 }
 
-export const stackFile = (root: string) => join(root, '.omnistream', 'dev', 'stack.json');
-
-export function writeStackFile(root: string, stack: DevStack): void {
-  const file = stackFile(root);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(stack, null, 2)}\n`, { mode: 0o600 });
+/** DEV_STATE_DIR (from the environment and .env) as an absolute folder. */
+export function devStateDir(root: string, env: Env = readEnv({ dotenvPath: join(root, '.env') })): string {
+  return resolve(root, loadConfig(z.object({ ...devStackBlock }), env).DEV_STATE_DIR);
 }
 
-export function removeStackFile(root: string): void {
-  rmSync(stackFile(root), { force: true });
+export const stackFile = (stateDir: string) => join(stateDir, 'stack.json');
+
+export function writeStackFile(stateDir: string, stack: DevStack): void {
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(stackFile(stateDir), `${JSON.stringify(stack, null, 2)}\n`, { mode: 0o600 });
+}
+
+export function removeStackFile(stateDir: string): void {
+  rmSync(stackFile(stateDir), { force: true });
 }
 
 /** The running stack, or null when no `pnpm dev` wrote one (or the one that did is gone). */
 export function readStackFile(root: string): DevStack | null {
   let stack: DevStack;
   try {
-    stack = JSON.parse(readFileSync(stackFile(root), 'utf8')) as DevStack;
+    stack = JSON.parse(readFileSync(stackFile(devStateDir(root)), 'utf8')) as DevStack;
   } catch {
     return null;
   }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 // One zod shape per concern. Services compose the blocks they need:
@@ -9,6 +10,17 @@ const url = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '
 const secret = z.string().min(1);
 const path = z.string().min(1);
 
+/** What fastify's trustProxy (proxy-addr) accepts: an address, a CIDR, or one of its named ranges. */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
 export const logBlock = {
   /** pino level; `debug` shows per-message detail, never secrets. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -19,6 +31,13 @@ export const postgresBlock = {
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }),
   /** Upper bound of pooled connections per process. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+};
+
+export const postgresTimeoutsBlock = {
+  /** A new PostgreSQL connection must be ready within this, or the request fails (503) instead of waiting. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  /** A query must answer within this (server statement_timeout and client read timeout): a black-holed network cannot hang requests. */
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
 };
 
 export const kafkaBlock = {
@@ -262,6 +281,26 @@ export const apiGatewayBlock = {
   ADMIN_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Failed admin authentications allowed per client IP per minute before 429. */
   ADMIN_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Reverse proxies whose X-Forwarded-For names the client (failed-auth limits are per client); unset: nobody's. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .refine(
+            isProxyAddress,
+            'each entry must be an IP address, a CIDR, loopback, linklocal or uniquelocal',
+          ),
+      ),
+    ),
   /** How often WhatsApp templates are re-read from Meta for every WhatsApp integration. */
   TEMPLATE_SYNC_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
   /** Consumer group of the gateway's inbound-event and dead-letter consumers. */
@@ -273,6 +312,24 @@ export const apiGatewayBlock = {
     .min(1)
     .max(24 * 30)
     .default(24),
+};
+
+const retentionDays = z.coerce.number().int().min(0).max(36_500);
+
+/** How long finished rows are kept before the api-gateway's periodic purge deletes them; 0 keeps them. */
+export const retentionBlock = {
+  /** Days an outbound message is kept after its last status change, once it is no longer queued or sending. */
+  RETENTION_OUTBOUND_DAYS: retentionDays.default(30),
+  /** Days a replayed dead letter is kept after its last replay. */
+  RETENTION_DEAD_LETTERS_DAYS: retentionDays.default(30),
+  /** Days a dead letter never replayed is kept; 0 by default, as each is work waiting for a person. */
+  RETENTION_DEAD_LETTERS_UNREPLAYED_DAYS: retentionDays.default(0),
+  /** Days a quarantined webhook (the ingestor could not publish it) is kept for inspection. */
+  RETENTION_QUARANTINE_DAYS: retentionDays.default(30),
+  /** How often the purge runs (one replica at a time, under a PostgreSQL advisory lock). */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
+  /** Rows per DELETE statement: a first purge of a large table never holds long locks. */
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5_000),
 };
 
 export const httpLimitsBlock = {
@@ -289,4 +346,14 @@ export const httpLimitsBlock = {
 export const httpHostBlock = {
   /** Host to bind HTTP servers to; 0.0.0.0 in containers, 127.0.0.1 for a local-only dev box. */
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+};
+
+/** `pnpm dev` only (scripts/dev.ts): what it starts besides the services, and where it keeps its state. */
+export const devStackBlock = {
+  /** Port of meta-sim, the Graph API stand-in `pnpm dev` points the services at. */
+  DEV_META_SIM_PORT: port.min(1).default(4110),
+  /** Port of the development Kafka broker `pnpm dev` starts when KAFKA_BROKERS is unset. */
+  DEV_KAFKA_PORT: port.min(1).default(19092),
+  /** Folder of the running stack's file (pids, addresses) read by `pnpm demo` and `pnpm dev --stop`. */
+  DEV_STATE_DIR: path.default('.omnistream/dev'),
 };

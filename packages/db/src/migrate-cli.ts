@@ -1,6 +1,9 @@
-// `pnpm migrate`: applies migrations/ to DATABASE_URL and exits non-zero on any problem.
+// `pnpm migrate`: applies migrations/ to DATABASE_URL and exits non-zero on any problem. Progress is
+// logged as JSON (pino) like the services; a failure is said in plain lines on stderr, for the
+// person who ran it (the error object, stack included, is logged at LOG_LEVEL=debug).
 import { loadConfigOrExit, logBlock, postgresBlock, z } from '@omnistream/config';
 import { createLogger } from '@omnistream/logger';
+import { explainMigrateError } from './migrate-error.ts';
 import { runMigrations } from './migrations.ts';
 import { defaultMigrationsDir } from './migrations-dir.ts';
 import { createPool } from './pool.ts';
@@ -25,10 +28,12 @@ async function main(): Promise<number> {
     );
     return 0;
   } catch (err) {
-    logger.error({ err }, 'migration failed');
+    logger.debug({ err }, 'migration failed');
+    for (const line of explainMigrateError(err, config.DATABASE_URL))
+      process.stderr.write(`${NAME}: ${line}\n`);
     return 1;
   } finally {
-    await pool.end();
+    await pool.end().catch(() => undefined);
   }
 }
 

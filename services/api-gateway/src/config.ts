@@ -14,6 +14,8 @@ import {
   messengerBlock,
   oauthBlock,
   postgresBlock,
+  postgresTimeoutsBlock,
+  retentionBlock,
   shutdownBlock,
   topicsBlock,
   z,
@@ -27,6 +29,7 @@ export const gatewayConfigSchema = z
     ...apiGatewayHttpBlock,
     ...apiGatewayBlock,
     ...postgresBlock,
+    ...postgresTimeoutsBlock,
     ...kafkaBlock,
     ...topicsBlock,
     ...graphClientBlock,
@@ -37,6 +40,8 @@ export const gatewayConfigSchema = z
     ...oauthBlock,
     ...integrationsBlock,
     ...cryptoBlock,
+    // The periodic purge of old outbound messages, dead letters and quarantined webhooks.
+    ...retentionBlock,
     ...shutdownBlock,
   })
   .superRefine(kafkaSecurityRules);

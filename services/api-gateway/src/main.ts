@@ -7,6 +7,7 @@ import {
 } from '@omnistream/config';
 import { openServicePool } from '@omnistream/db';
 import { createLogger, createRedactor } from '@omnistream/logger';
+import { retentionSettings, startRetention } from '@omnistream/retention';
 import { httpLimitsFromConfig, installGracefulShutdown } from '@omnistream/service-kit';
 import { gatewayConfigSchema } from './config.ts';
 import { startGateway } from './gateway.ts';
@@ -26,6 +27,8 @@ const pool = await openServicePool({
   service: 'api-gateway',
   connectionString: config.DATABASE_URL,
   max: config.DATABASE_POOL_MAX,
+  connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+  queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
   logger,
 });
 
@@ -50,6 +53,7 @@ const starting = startGateway({
     encryptionKeys: config.TOKEN_ENCRYPTION_KEYS,
     integrationsPollIntervalMs: config.INTEGRATIONS_POLL_INTERVAL_MS,
     authFailuresPerMinute: config.ADMIN_AUTH_FAILURES_PER_MINUTE,
+    trustedProxies: config.TRUSTED_PROXIES,
     templateSyncIntervalMs: config.TEMPLATE_SYNC_INTERVAL_MS,
     idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
     oauth: {
@@ -94,5 +98,13 @@ installGracefulShutdown({
 });
 
 const gateway = await starting;
+// Retention (docs/services.md): the periodic purge of old rows, stopped with the consumers and timers.
+const retention = startRetention({
+  pool,
+  logger,
+  registry: gateway.registry,
+  settings: retentionSettings(config),
+});
+gateway.shutdownSteps.unshift({ name: 'stop retention purge', run: () => retention.stop() });
 const address = await gateway.app.listen({ port: config.API_GATEWAY_PORT, host: config.HTTP_HOST });
 logger.info({ address, docs: `${address}/docs` }, 'api-gateway running');
