@@ -26,6 +26,8 @@ const pool = await openServicePool({
   service: 'message-sender',
   connectionString: config.DATABASE_URL,
   max: config.DATABASE_POOL_MAX,
+  connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+  queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
   logger,
 });
 
