@@ -10,6 +10,7 @@ export default defineConfig({
       'services/*/src/**/*.test.ts',
       'services/*/test/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'examples/**/*.test.ts',
     ],
     globalSetup: ['packages/testing/src/global-setup.ts'],
     testTimeout: 30_000,
