@@ -44,7 +44,12 @@ const specs = topicSpecs({
 });
 
 try {
-  const { created, existing } = await ensureTopics({ kafka, topics: specs, logger });
+  const { created, existing } = await ensureTopics({
+    kafka,
+    topics: specs,
+    logger,
+    maxMessageBytes: { [config.KAFKA_TOPIC_INBOUND]: config.KAFKA_INBOUND_MAX_MESSAGE_BYTES },
+  });
   logger.info({ brokers: config.KAFKA_BROKERS, created, existing }, 'kafka topics ready');
 } catch (err) {
   const explained = explainKafkaConnectError(err, { brokers: config.KAFKA_BROKERS, ...kafkaSecurity });

@@ -1,6 +1,9 @@
 import type { Logger } from '@omnistream/logger';
-import type { Kafka } from 'kafkajs';
+import type { ConfigResourceTypes, Kafka } from 'kafkajs';
 import type { TopicSpec } from './topics.ts';
+
+// kafkajs' ConfigResourceTypes.TOPIC: Node's ESM loader does not see that CommonJS export by name.
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
 export interface EnsureTopicsOptions {
   kafka: Kafka;
@@ -8,6 +11,12 @@ export interface EnsureTopicsOptions {
   logger?: Logger;
   /** How long the broker may take to create topics and elect their leaders. */
   timeoutMs?: number;
+  /**
+   * Topic name → `max.message.bytes` (the largest record batch, after compression, the broker takes)
+   * for the topics that need more than the broker's default (1 MiB in Apache Kafka); e.g. the inbound
+   * topic, whose events carry Meta's fragments (docs/services.md, "Event size and quarantine").
+   */
+  maxMessageBytes?: Readonly<Record<string, number>>;
 }
 
 export interface EnsureTopicsResult {
@@ -20,8 +29,9 @@ export interface EnsureTopicsResult {
  * once (a topic created by someone else in between counts as existing).
  *
  * Existing topics are never altered: adding partitions would move keys to other partitions and
- * break per-key ordering, so fewer partitions than asked for is only reported.
-
+ * break per-key ordering, so fewer partitions than asked for is only reported. A smaller
+ * `max.message.bytes` than asked for is only reported too: kafkajs speaks the non-incremental
+ * AlterConfigs, which would reset the topic's other settings (retention, ...) to their defaults.
  */
 export async function ensureTopics(options: EnsureTopicsOptions): Promise<EnsureTopicsResult> {
   const admin = options.kafka.admin();
@@ -40,6 +50,7 @@ export async function ensureTopics(options: EnsureTopicsOptions): Promise<Ensure
           topic: t.topic,
           numPartitions: t.numPartitions,
           replicationFactor: t.replicationFactor ?? defaultReplication,
+          configEntries: maxMessageBytesEntry(options.maxMessageBytes?.[t.topic]),
         })),
         waitForLeaders: true,
         timeout: options.timeoutMs ?? 30_000,
@@ -61,9 +72,48 @@ export async function ensureTopics(options: EnsureTopicsOptions): Promise<Ensure
           );
         }
       }
+      await warnOnSmallerMessageLimit(admin, existing, options.maxMessageBytes, log);
     }
     return { created, existing };
   } finally {
     await admin.disconnect();
+  }
+}
+
+function maxMessageBytesEntry(bytes: number | undefined): { name: string; value: string }[] {
+  return bytes === undefined ? [] : [{ name: 'max.message.bytes', value: String(bytes) }];
+}
+
+async function warnOnSmallerMessageLimit(
+  admin: ReturnType<Kafka['admin']>,
+  topics: readonly string[],
+  wanted: Readonly<Record<string, number>> | undefined,
+  log: Logger | undefined,
+): Promise<void> {
+  const names = topics.filter((t) => wanted?.[t] !== undefined);
+  if (names.length === 0 || !log) return;
+  const { resources } = await admin.describeConfigs({
+    resources: names.map((name) => ({
+      type: TOPIC_RESOURCE,
+      name,
+      configNames: ['max.message.bytes'],
+    })),
+    includeSynonyms: false,
+  });
+  for (const resource of resources) {
+    const entry = resource.configEntries.find((e) => e.configName === 'max.message.bytes');
+    const actual = Number(entry?.configValue);
+    const want = wanted?.[resource.resourceName] ?? 0;
+    if (Number.isFinite(actual) && actual < want) {
+      log.warn(
+        {
+          topic: resource.resourceName,
+          maxMessageBytes: actual,
+          wanted: want,
+          fix: `kafka-configs.sh --bootstrap-server <broker> --alter --entity-type topics --entity-name ${resource.resourceName} --add-config max.message.bytes=${want}`,
+        },
+        'topic takes smaller records than configured; larger events will be quarantined. Left unchanged',
+      );
+    }
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@omnistream/logger';
-import { type Kafka, Partitioners, type RetryOptions } from 'kafkajs';
+import { CompressionTypes, type Kafka, Partitioners, type RetryOptions } from 'kafkajs';
 import { createSendBatcher } from './batcher.ts';
 import type { OutgoingMessage } from './messages.ts';
 
@@ -18,6 +18,12 @@ export interface CreateProducerOptions {
   maxBatchBytes?: number;
   /** Requests in flight at once; 1 (default) keeps same-key records in the order they were sent. */
   maxInFlight?: number;
+  /**
+   * 'gzip' compresses every record batch (kafkajs' only built-in codec; zlib runs off the event
+   * loop). The broker checks max.message.bytes against the compressed batch, and every Kafka client
+   * reads gzip. Default 'none'.
+   */
+  compression?: 'none' | 'gzip';
   retry?: RetryOptions;
 }
 
@@ -62,9 +68,10 @@ export function createProducer(options: CreateProducerOptions): Producer {
   let state: State = 'idle';
   let lastBatchFailed = false;
 
+  const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   const batcher = createSendBatcher({
     sendBatch: async (topicMessages) => {
-      await producer.sendBatch({ acks: -1, topicMessages });
+      await producer.sendBatch({ acks: -1, topicMessages, compression });
     },
     lingerMs: options.lingerMs ?? 0,
     maxBatchMessages: options.maxBatch ?? 500,

@@ -22,6 +22,7 @@ import type { AdminKeysRepository } from './admin-keys.repository.ts';
 import type { AuthFailureLimiter } from './auth-failure-limiter.ts';
 import { answerDatabaseOutagesWith503 } from './database-unavailable.ts';
 import { type GatewayMetrics, NO_METRICS } from './gateway-metrics.ts';
+import { type QuarantineRouteDeps, registerQuarantineRoutes } from './quarantine/quarantine.routes.ts';
 import { refuseUnstorableStrings } from './request-strings.ts';
 import { type AdminKeysRouteDeps, registerAdminKeyRoutes } from './routes/admin-keys.routes.ts';
 import { type ContactsRouteDeps, registerContactRoutes } from './routes/contacts.routes.ts';
@@ -55,7 +56,8 @@ export type GatewayAppDeps = GatewayCoreDeps &
   DlqRouteDeps &
   OauthRouteDeps &
   FbeRouteDeps &
-  ContactsRouteDeps;
+  ContactsRouteDeps &
+  QuarantineRouteDeps;
 
 /** Every admin route's OpenAPI security requirement: the bearer admin key. */
 const ADMIN_SECURITY = [{ adminKey: [] }];
@@ -145,6 +147,7 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
         registerDlqRoutes(admin, deps);
         registerFbeRoutes(admin, deps);
         registerContactRoutes(admin, deps);
+        registerQuarantineRoutes(admin, deps);
       },
       { prefix: '/admin' },
     );

@@ -34,6 +34,16 @@ export const ingestorConfigSchema = z
     ...cryptoBlock,
     ...shutdownBlock,
   })
-  .superRefine(kafkaSecurityRules);
+  .superRefine(kafkaSecurityRules)
+  .superRefine((config, ctx) => {
+    // An event between the two limits would be offered to Kafka only to be refused (and quarantined).
+    if (config.INBOUND_EVENT_MAX_BYTES >= config.KAFKA_INBOUND_MAX_MESSAGE_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INBOUND_EVENT_MAX_BYTES'],
+        message: `must be below KAFKA_INBOUND_MAX_MESSAGE_BYTES (${config.KAFKA_INBOUND_MAX_MESSAGE_BYTES})`,
+      });
+    }
+  });
 
 export type IngestorConfig = z.output<typeof ingestorConfigSchema>;

@@ -39,10 +39,17 @@ export interface IngestorSettings {
   inboundTopic: string;
   publishTimeoutMs: number;
   relayIntervalMs: number;
+  /** INBOUND_EVENT_MAX_BYTES: larger events are quarantined without being offered to Kafka. */
+  maxEventBytes?: number | undefined;
+  /** SPOOL_STUCK_AFTER_MS: readiness reports the relay stuck after this long without progress. */
+  spoolStuckAfterMs?: number | undefined;
   integrationsPollIntervalMs: number;
   encryptionKeys: readonly EncryptionKey[];
   fallback?: { whatsappPhoneNumberId?: string | undefined; whatsappToken?: string | undefined };
 }
+
+/** INBOUND_EVENT_MAX_BYTES' default (packages/config). */
+const DEFAULT_MAX_EVENT_BYTES = 7 * 1024 * 1024;
 
 export interface Ingestor {
   app: FastifyInstance;
@@ -86,7 +93,10 @@ export async function createIngestor(deps: {
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
     connectionTimeoutMs: 1_000,
   });
-  const producer = createProducer({ kafka, logger });
+  // gzip for every batch: inbound events are JSON with Meta's fragments in them (several times
+  // smaller compressed, on the wire and on the brokers' disks), the broker's size limit applies to
+  // the compressed batch, and on small batches it costs microseconds off the event loop.
+  const producer = createProducer({ kafka, logger, compression: 'gzip' });
   const admin = kafka.admin();
   let adminConnected = false;
   async function probeKafka(): Promise<void> {
@@ -107,6 +117,7 @@ export async function createIngestor(deps: {
     spool,
     topic: settings.inboundTopic,
     timeoutMs: settings.publishTimeoutMs,
+    maxEventBytes: settings.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
     logger,
     metrics,
     onSpooled: () => wakeRelay(),
@@ -139,6 +150,7 @@ export async function createIngestor(deps: {
     logger,
     metrics,
     intervalMs: settings.relayIntervalMs,
+    stuckAfterMs: settings.spoolStuckAfterMs ?? 60_000,
   });
   wakeRelay = () => relay.wake();
   relay.start();
@@ -166,6 +178,19 @@ export async function createIngestor(deps: {
         check: async () => {
           await pool.query('SELECT 1');
           return true;
+        },
+      },
+      // Readiness is 'any': a webhook is safe once Kafka or the spool holds it. A stuck relay (Kafka
+      // down, or refusing something that is not one event's fault) does not make the spool less
+      // durable, so it must not take this instance out of the load balancer: Meta would only retry
+      // elsewhere, or give up. It is reported here (and in inbound_spool_relay_stuck and the spool's
+      // depth and age metrics) for the operator. It passes only when PostgreSQL answers too, so it can
+      // never make an instance ready on its own while neither Kafka nor the spool can take events.
+      {
+        name: 'spool-relay',
+        check: async () => {
+          await pool.query('SELECT 1');
+          return !relay.stuck;
         },
       },
     ],

@@ -43,6 +43,8 @@ const starting = createIngestor({
     inboundTopic: config.KAFKA_TOPIC_INBOUND,
     publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
     relayIntervalMs: config.SPOOL_RELAY_INTERVAL_MS,
+    maxEventBytes: config.INBOUND_EVENT_MAX_BYTES,
+    spoolStuckAfterMs: config.SPOOL_STUCK_AFTER_MS,
     integrationsPollIntervalMs: config.INTEGRATIONS_POLL_INTERVAL_MS,
     encryptionKeys: config.TOKEN_ENCRYPTION_KEYS,
     fallback: { whatsappPhoneNumberId: config.META_PHONE_NUMBER_ID, whatsappToken: config.META_ACCESS_TOKEN },

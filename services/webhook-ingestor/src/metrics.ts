@@ -9,6 +9,10 @@ export interface IngestorMetrics {
   spoolDepth: Gauge;
   spooledEvents: Counter;
   relayedEvents: Counter;
+  spoolOldestAge: Gauge;
+  quarantinedEvents: Counter<'reason'>;
+  quarantineDepth: Gauge;
+  relayStuck: Gauge;
 }
 
 export function createIngestorMetrics(registry: Registry): IngestorMetrics {
@@ -16,7 +20,7 @@ export function createIngestorMetrics(registry: Registry): IngestorMetrics {
   return {
     requests: new Counter({
       name: 'webhook_requests_total',
-      help: 'Webhook POSTs by channel and outcome (kafka, spool, signature, invalid_json, object_mismatch, unavailable, ...)',
+      help: 'Webhook POSTs by channel and outcome (kafka, spool, quarantine, signature, invalid_json, object_mismatch, unavailable, ...)',
       labelNames: ['channel', 'outcome'],
       registers,
     }),
@@ -58,6 +62,27 @@ export function createIngestorMetrics(registry: Registry): IngestorMetrics {
     relayedEvents: new Counter({
       name: 'inbound_relayed_events_total',
       help: 'Spooled events the relay delivered to Kafka',
+      registers,
+    }),
+    spoolOldestAge: new Gauge({
+      name: 'inbound_spool_oldest_age_seconds',
+      help: 'Age of the oldest event waiting in the spool; 0 when it is empty',
+      registers,
+    }),
+    quarantinedEvents: new Counter({
+      name: 'inbound_spool_quarantined_total',
+      help: 'Events Kafka refused for good, moved to the quarantine, by reason (too_large, invalid_record, non_retriable)',
+      labelNames: ['reason'],
+      registers,
+    }),
+    quarantineDepth: new Gauge({
+      name: 'inbound_spool_quarantine_depth',
+      help: 'Events in the quarantine (inbound_spool_quarantine), waiting for an admin',
+      registers,
+    }),
+    relayStuck: new Gauge({
+      name: 'inbound_spool_relay_stuck',
+      help: '1 while the spool holds events and its oldest has not moved for SPOOL_STUCK_AFTER_MS',
       registers,
     }),
   };
