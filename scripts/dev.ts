@@ -221,6 +221,7 @@ async function supervise(): Promise<void> {
       const started = await startDevBroker({
         port: PORTS.kafka,
         topics: specs,
+        maxMessageBytes: { [topicNames.KAFKA_TOPIC_INBOUND]: topicNames.KAFKA_INBOUND_MAX_MESSAGE_BYTES },
         say,
         onStarted: recordPid,
         onLost: (how) => void stopAll(1, `the development broker stopped: ${how}`),

@@ -9,13 +9,15 @@ import type { DevProcess } from './pid-file.ts';
 export async function startDevBroker(options: {
   port: number;
   topics: TopicSpec[];
+  /** max.message.bytes per topic (the inbound topic's KAFKA_INBOUND_MAX_MESSAGE_BYTES). */
+  maxMessageBytes: Readonly<Record<string, number>>;
   say: (line: string) => void;
   /** Called with the broker's process as soon as it runs. */
   onStarted: (proc: DevProcess) => void;
   /** Called when the broker ends without being stopped (mokapi only: the JVM does not do that). */
   onLost: (how: string) => void;
 }): Promise<{ brokers: string[]; stop(): Promise<void> }> {
-  const { port, topics, say } = options;
+  const { port, topics, maxMessageBytes, say } = options;
   const jars = await kafkaJarsStatus();
   if (jars.available) {
     say(
@@ -28,6 +30,7 @@ export async function startDevBroker(options: {
       await ensureTopics({
         kafka: createKafka({ brokers: started.brokers, clientId: 'omnistream-dev', logger: quiet }),
         topics,
+        maxMessageBytes,
         logger: quiet,
       });
     } catch (err) {
