@@ -86,6 +86,13 @@ export const topicsBlock = {
   KAFKA_TOPIC_OUTBOUND_RESULTS: z.string().min(1).default('omnistream.outbound.results.v1'),
   /** Commands that could not be sent, with every attempt's error. */
   KAFKA_TOPIC_OUTBOUND_DLQ: z.string().min(1).default('omnistream.outbound.dlq.v1'),
+  /** max.message.bytes `pnpm topics:create` gives a new inbound topic: events carry Meta's fragments, past Kafka's 1 MiB default. */
+  KAFKA_INBOUND_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(64 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
 };
 
 export const webhookIngestorBlock = {
@@ -100,6 +107,15 @@ export const webhookIngestorBlock = {
   KAFKA_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2_000),
   /** Pause between spool relay passes while the spool is empty or Kafka is down. */
   SPOOL_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  /** Hard limit on one event (uncompressed); a larger one is quarantined, not offered to Kafka. Keep it below KAFKA_INBOUND_MAX_MESSAGE_BYTES. */
+  INBOUND_EVENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(64 * 1024 * 1024)
+    .default(7 * 1024 * 1024),
+  /** /readyz reports the spool relay stuck when the spool's oldest event has not left for this long. */
+  SPOOL_STUCK_AFTER_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
 };
 
 export const messageSenderBlock = {
@@ -117,6 +133,10 @@ export const messageSenderBlock = {
   SENDER_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
   /** How long commands of an integration that needs a new token (error 190) wait for one. */
   SENDER_REAUTH_WAIT_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+  /** A command a dead sender left in "sending" may have reached Meta: send it again or dead-letter it. */
+  SENDER_IN_DOUBT: z.enum(['resend', 'hold']).default('resend'),
+  /** How long a sender that stopped renewing its lease (killed) still counts as sending its commands. */
+  SENDER_CLAIM_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** WhatsApp messages per second per business number (Meta: 80 by default, up to 1000). */
   RATE_WHATSAPP_PER_NUMBER: z.coerce.number().positive().max(10_000).default(80),
   /** WhatsApp pair rate: one message per this many ms to the same recipient… */

@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import { IsoDateTimeSchema, SchemaVersionSchema } from './primitives.ts';
 
-/** `marketing_opted_out`: a MARKETING template to a WhatsApp customer who stopped marketing messages. */
+/**
+ * `marketing_opted_out`: a MARKETING template to a WhatsApp customer who stopped marketing messages.
+ * `in_doubt`: an earlier attempt took the command and never recorded whether Meta accepted it (a
+ * sender killed mid-send), and SENDER_IN_DOUBT=hold keeps it from being sent twice.
+ */
 export const DLQ_REASONS = [
   'invalid',
   'retries_exhausted',
   'non_retryable',
   'needs_reauth_timeout',
   'marketing_opted_out',
+  'in_doubt',
 ] as const;
 export type DlqReason = (typeof DLQ_REASONS)[number];
 
@@ -30,6 +35,8 @@ export const DlqRecordSchema = z.object({
   errors: z.array(DlqErrorSchema).min(1),
   /** 0 for `invalid`: no Graph call was made. */
   attempts: z.int().nonnegative(),
+  /** `in_doubt`: when the earlier attempt took the command (its Graph call, if any, came after). */
+  lastAttemptAt: IsoDateTimeSchema.optional(),
   deadLetteredAt: IsoDateTimeSchema,
 });
 export type DlqRecord = z.infer<typeof DlqRecordSchema>;

@@ -1,5 +1,6 @@
 import type { Logger } from '@omnistream/logger';
-import type { IHeaders, Kafka, KafkaMessage, RetryOptions } from 'kafkajs';
+import type { ConsumerRunConfig, IHeaders, Kafka, KafkaMessage, RetryOptions } from 'kafkajs';
+import { type ConsumerState, superviseConsumer } from './consumer-supervisor.ts';
 import type { DeadLetterSink } from './dead-letter.ts';
 import { type MessageHandler, processMessage } from './message-processor.ts';
 import type { ConsumedMessage } from './messages.ts';
@@ -26,15 +27,17 @@ export interface RunConsumerOptions {
   /** Longest a fetch waits for data; it also bounds how long a stop waits for an idle fetch. */
   maxWaitTimeMs?: number;
   retry?: RetryOptions;
-  /** kafkajs gave up (a non-retriable error) and will not restart: the service should exit. */
-  onCrash?: (error: Error) => void;
+  /** First delay before restarting after a crash kafkajs would not restart (default 1 s, doubling). */
+  restartDelayMs?: number;
 }
 
 export interface ConsumerRunner {
   /** Lets the in-flight handlers finish and commit, abandons pending retries, then leaves the group. */
   stop(): Promise<void>;
-  /** Joined and consuming (not stopped, not crashed): what a readiness probe wants. */
+  /** Joined and consuming (not stopped, not crashed or restarting): what a readiness probe wants. */
   readonly running: boolean;
+  /** running, or why not (see ConsumerState). */
+  readonly state: ConsumerState;
 }
 
 /**
@@ -60,51 +63,48 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
   });
   const stopping = new AbortController();
   const inFlight = new Set<Promise<unknown>>();
-  let running = false;
   let stopped: Promise<void> | null = null;
 
-  // After a crash with restart, kafkajs joins again on its own: readiness follows the membership.
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    running = true;
-  });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    running = false;
-    if (payload.restart) {
-      log.warn({ err: payload.error }, 'consumer crashed; kafkajs restarts it');
-      return;
-    }
-    log.fatal({ err: payload.error }, 'consumer crashed and will not restart');
-    options.onCrash?.(payload.error);
+  const runConfig: ConsumerRunConfig = {
+    autoCommit: false,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+    eachMessage: async ({ topic, partition, message, heartbeat }) => {
+      // Stopping: leave the rest of the fetched batch uncommitted; it is redelivered after restart.
+      if (stopping.signal.aborted) return;
+      const work = processMessage(toConsumedMessage(topic, partition, message), {
+        handler: options.handler,
+        policy: options.policy,
+        deadLetter: options.deadLetter,
+        groupId: options.groupId,
+        commit: () => consumer.commitOffsets([{ topic, partition, offset: nextOffset(message.offset) }]),
+        heartbeat,
+        heartbeatIntervalMs,
+        signal: stopping.signal,
+        logger: log,
+      });
+      inFlight.add(work);
+      try {
+        await work;
+      } finally {
+        inFlight.delete(work);
+      }
+    },
+  };
+  // Readiness follows the supervisor: a crash makes it false until the group is joined again,
+  // whether kafkajs restarts the consumer or (after a non-retriable error) the supervisor does.
+  const supervisor = superviseConsumer(consumer, {
+    logger: log,
+    ...(options.restartDelayMs !== undefined ? { initialDelayMs: options.restartDelayMs } : {}),
+    restart: async () => {
+      await consumer.connect();
+      await consumer.run(runConfig);
+    },
   });
 
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
-    await consumer.run({
-      autoCommit: false,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        // Stopping: leave the rest of the fetched batch uncommitted; it is redelivered after restart.
-        if (stopping.signal.aborted) return;
-        const work = processMessage(toConsumedMessage(topic, partition, message), {
-          handler: options.handler,
-          policy: options.policy,
-          deadLetter: options.deadLetter,
-          groupId: options.groupId,
-          commit: () => consumer.commitOffsets([{ topic, partition, offset: nextOffset(message.offset) }]),
-          heartbeat,
-          heartbeatIntervalMs,
-          signal: stopping.signal,
-          logger: log,
-        });
-        inFlight.add(work);
-        try {
-          await work;
-        } finally {
-          inFlight.delete(work);
-        }
-      },
-    });
+    await consumer.run(runConfig);
   } catch (err) {
     await consumer.disconnect().catch(() => undefined);
     throw err;
@@ -115,15 +115,18 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
     stop() {
       stopped ??= (async () => {
         stopping.abort();
+        await supervisor.stop();
         await Promise.allSettled([...inFlight]);
         await consumer.disconnect();
-        running = false;
         log.info('consumer stopped');
       })();
       return stopped;
     },
     get running() {
-      return running && !stopping.signal.aborted;
+      return supervisor.state === 'running';
+    },
+    get state() {
+      return supervisor.state;
     },
   };
 }

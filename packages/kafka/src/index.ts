@@ -2,6 +2,12 @@ export { createSendBatcher, type SendBatcher, type SendBatcherOptions } from './
 export { type CreateKafkaOptions, createKafka, kafkajsLevelFor, pinoLogCreator } from './client.ts';
 export { type ConsumerRunner, nextOffset, type RunConsumerOptions, runConsumer } from './consumer.ts';
 export {
+  type ConsumerState,
+  type ConsumerSupervisor,
+  type SuperviseConsumerOptions,
+  superviseConsumer,
+} from './consumer-supervisor.ts';
+export {
   createKafkaDeadLetterSink,
   type DeadLetter,
   type DeadLetterSink,

@@ -13,3 +13,7 @@ export {
   SENT_OR_LATER,
   type StatusChange,
 } from './outbound-messages.repository.ts';
+export {
+  createSenderInstancesRepository,
+  type SenderInstancesRepository,
+} from './sender-instances.repository.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { useTestDatabase } from '@omnistream/testing';
 import { describe, expect, it } from 'vitest';
-import { createOutboundMessagesRepository, SENT_OR_LATER } from './index.ts';
+import { createOutboundMessagesRepository, createSenderInstancesRepository, SENT_OR_LATER } from './index.ts';
 
 describe('outbound_messages repository (real PostgreSQL)', () => {
   const db = useTestDatabase();
@@ -196,5 +196,43 @@ describe('outbound_messages repository (real PostgreSQL)', () => {
       requeued: false,
       message: null,
     });
+  });
+
+  it('tells a row held by a live sender from one its dead sender left in sending', async () => {
+    const instances = createSenderInstancesRepository(db.pool);
+    const [alive, killed, stopped] = ['alive', 'killed', 'stopped'].map((n) => `${n}-${randomUUID()}`);
+    await instances.renew(alive as string, 60_000);
+    await instances.renew(killed as string, 1_000);
+    await instances.renew(stopped as string, 60_000);
+    const [a, k, s] = [command(), command(), command()];
+    await repo().claimForSend({ ...a, claimant: alive });
+    await repo().claimForSend({ ...k, claimant: killed });
+    await repo().claimForSend({ ...s, claimant: stopped });
+    await instances.remove(stopped as string);
+
+    const held = await repo().claimForSend({ ...a, claimant: 'another' });
+    expect(held).toMatchObject({
+      created: false,
+      claimLive: true,
+      message: { status: 'sending', claimedBy: alive },
+    });
+    expect(held.message.claimedAt).toBeInstanceOf(Date);
+    expect(await repo().claimForSend({ ...s, claimant: 'another' })).toMatchObject({ claimLive: false });
+    // The killed sender's lease runs out: its claim stops counting.
+    expect((await repo().getClaim(k.commandId))?.claimLive).toBe(true);
+    const deadline = Date.now() + 5_000;
+    while ((await repo().getClaim(k.commandId))?.claimLive && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await repo().getClaim(k.commandId))?.claimLive).toBe(false);
+
+    // The sender that takes it over records itself before its Graph call.
+    await repo().markSending(k.commandId, 2, alive);
+    expect(await repo().getClaim(k.commandId)).toMatchObject({
+      claimLive: true,
+      message: { claimedBy: alive, attempts: 2 },
+    });
+    expect(await instances.purgeExpired(0)).toBeGreaterThanOrEqual(1);
+    expect(await repo().getClaim('no-such-command')).toBeNull();
   });
 });

@@ -38,6 +38,9 @@ export interface OutboundMessage {
   /** WhatsApp voice messages: when the customer played it (after read). */
   playedAt: Date | null;
   failedAt: Date | null;
+  /** The sender instance that last took the command (claim or Graph attempt), and when. */
+  claimedBy: string | null;
+  claimedAt: Date | null;
 }
 
 /** Already sent (or later): a redelivered command must not be sent again. */
@@ -61,6 +64,8 @@ interface Row {
   read_at: Date | null;
   played_at: Date | null;
   failed_at: Date | null;
+  claimed_by: string | null;
+  claimed_at: Date | null;
 }
 
 const toMessage = (r: Row): OutboundMessage => ({
@@ -81,6 +86,8 @@ const toMessage = (r: Row): OutboundMessage => ({
   readAt: r.read_at,
   playedAt: r.played_at,
   failedAt: r.failed_at,
+  claimedBy: r.claimed_by,
+  claimedAt: r.claimed_at,
 });
 
 export interface OutboundMessagesRepository {
@@ -99,6 +106,10 @@ export interface OutboundMessagesRepository {
    * decide. One statement instead of a claim and a separate "sending" update: the sending status
    * only tells an admin the sender has the command; a redelivered command is skipped only when it
    * was sent (see SENT_OR_LATER), so the window in which a crash repeats a send does not move.
+   *
+   * `claimant` (the sender instance) is recorded on a new row; `claimLive` says whether the row's
+   * claimant is a sender whose lease in sender_instances still runs (true for a new row): a row in
+   * sending held by a live sender is being sent right now, one held by a dead sender is in doubt.
    */
   claimForSend(input: {
     commandId: string;
@@ -106,9 +117,15 @@ export interface OutboundMessagesRepository {
     channel: OutboundMessage['channel'];
     recipient: string;
     messageType: string;
-  }): Promise<{ message: OutboundMessage; created: boolean }>;
-  /** Just before the Graph call: from here until markSent, a crash may repeat the send. */
-  markSending(commandId: string, attempt: number): Promise<void>;
+    claimant?: string | undefined;
+  }): Promise<{ message: OutboundMessage; created: boolean; claimLive: boolean }>;
+  /** The row as claimForSend returns an existing one, to watch a command another sender holds. */
+  getClaim(commandId: string): Promise<{ message: OutboundMessage; claimLive: boolean } | null>;
+  /**
+   * Just before the Graph call: from here until markSent, a crash may repeat the send. Records
+   * `claimant` as the row's holder (when given).
+   */
+  markSending(commandId: string, attempt: number, claimant?: string): Promise<void>;
   /**
    * Shutdown took the command back before its next Graph call (it was waiting for its pace or a
    * retry): queued again, so admins do not see a send nobody is making. The command is redelivered
@@ -142,6 +159,9 @@ export interface OutboundMessagesRepository {
     input: { note: string },
   ): Promise<{ message: OutboundMessage | null; requeued: boolean }>;
 }
+
+/** Whether row `o`'s claimant is a sender whose lease still runs (see sender-instances.repository.ts). */
+const CLAIM_LIVE = `EXISTS (SELECT 1 FROM sender_instances s WHERE s.instance_id = o.claimed_by AND s.lease_until > now())`;
 
 /** Coalesced statements of one kind running at once (the pool has room for the other kinds). */
 const COALESCED_IN_FLIGHT = 2;
@@ -184,21 +204,24 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
   type ClaimInput = Parameters<OutboundMessagesRepository['claimForSend']>[0];
   type Claimed = Awaited<ReturnType<OutboundMessagesRepository['claimForSend']>>;
   const claimBatched = coalesce<ClaimInput, Claimed>(async (inputs) => {
-    const { rows } = await pool.query<Row & { created: boolean }>({
+    const { rows } = await pool.query<Row & { created: boolean; claim_live: boolean }>({
       name: 'outbound_claim_for_send',
       text: `WITH input AS (
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-             AS t(command_id, integration_id, channel, recipient, message_type)),
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::text[])
+             AS t(command_id, integration_id, channel, recipient, message_type, claimant)),
          ins AS (
-           INSERT INTO outbound_messages (command_id, integration_id, channel, recipient, message_type, status, history)
+           INSERT INTO outbound_messages (command_id, integration_id, channel, recipient, message_type, status, history,
+                                          claimed_by, claimed_at)
            SELECT command_id, integration_id, channel, recipient, message_type, 'sending',
                   jsonb_build_array(jsonb_build_object('status', 'queued', 'at', $6::text),
-                                    jsonb_build_object('status', 'sending', 'at', $6::text))
+                                    jsonb_build_object('status', 'sending', 'at', $6::text)),
+                  claimant, now()
            FROM input
            ON CONFLICT (command_id) DO NOTHING RETURNING *)
-         SELECT *, true AS created FROM ins
+         SELECT *, true AS created, true AS claim_live FROM ins
          UNION ALL
-         SELECT o.*, false AS created FROM outbound_messages o WHERE o.command_id IN (SELECT command_id FROM input)`,
+         SELECT o.*, false AS created, ${CLAIM_LIVE} AS claim_live
+         FROM outbound_messages o WHERE o.command_id IN (SELECT command_id FROM input)`,
       values: [
         inputs.map((i) => i.commandId),
         inputs.map((i) => i.integrationId),
@@ -206,6 +229,7 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
         inputs.map((i) => i.recipient),
         inputs.map((i) => i.messageType),
         new Date().toISOString(),
+        inputs.map((i) => i.claimant ?? null),
       ],
     });
     // Rows inserted now come from `ins`; rows that existed come from the table (the statement's
@@ -214,19 +238,26 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
     return inputs.map((i) => {
       const row = byId.get(i.commandId);
       if (!row) throw new Error(`claim returned no row for command ${i.commandId}`);
-      return { message: toMessage(row), created: row.created };
+      return { message: toMessage(row), created: row.created, claimLive: row.claim_live };
     });
   });
 
-  const markSendingBatched = coalesce<{ commandId: string; attempt: number }, void>(async (inputs) => {
+  type SendingInput = { commandId: string; attempt: number; claimant: string | null };
+  const markSendingBatched = coalesce<SendingInput, void>(async (inputs) => {
     await pool.query({
       name: 'outbound_mark_sending_many',
       text: `UPDATE outbound_messages o SET status = 'sending', attempts = v.attempt, updated_at = now(),
+           claimed_by = COALESCE(v.claimant, o.claimed_by), claimed_at = now(),
            history = CASE WHEN o.status = 'sending' THEN o.history
                      ELSE o.history || jsonb_build_array(jsonb_build_object('status', 'sending', 'at', $3::text)) END
-         FROM unnest($1::text[], $2::int[]) AS v(command_id, attempt)
+         FROM unnest($1::text[], $2::int[], $4::text[]) AS v(command_id, attempt, claimant)
          WHERE o.command_id = v.command_id AND o.status IN ('queued', 'sending')`,
-      values: [inputs.map((i) => i.commandId), inputs.map((i) => i.attempt), new Date().toISOString()],
+      values: [
+        inputs.map((i) => i.commandId),
+        inputs.map((i) => i.attempt),
+        new Date().toISOString(),
+        inputs.map((i) => i.claimant),
+      ],
     });
     return inputs.map(() => undefined);
   });
@@ -284,7 +315,18 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
 
     claimForSend: (input) => claimBatched(input),
 
-    markSending: (commandId, attempt) => markSendingBatched({ commandId, attempt }),
+    markSending: (commandId, attempt, claimant) =>
+      markSendingBatched({ commandId, attempt, claimant: claimant ?? null }),
+
+    async getClaim(commandId) {
+      const { rows } = await pool.query<Row & { claim_live: boolean }>({
+        name: 'outbound_get_claim',
+        text: `SELECT o.*, ${CLAIM_LIVE} AS claim_live FROM outbound_messages o WHERE o.command_id = $1`,
+        values: [commandId],
+      });
+      const row = rows[0];
+      return row ? { message: toMessage(row), claimLive: row.claim_live } : null;
+    },
 
     markSent: (commandId, input) => markSentBatched({ commandId, ...input }),
 

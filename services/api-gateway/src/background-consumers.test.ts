@@ -8,6 +8,7 @@ function consumer(name: string, stopped: string[], joinMs: number): Promise<Cons
       () =>
         resolve({
           running: true,
+          state: 'running',
           stop: async () => {
             stopped.push(name);
           },

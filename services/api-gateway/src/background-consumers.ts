@@ -1,32 +1,14 @@
 import { type ConsumerRunner, type RunConsumerOptions, runConsumer } from '@omnistream/kafka';
 
-/** A consumer the gateway runs in the background, and whether kafkajs gave up on it for good. */
-export interface BackgroundConsumer extends ConsumerRunner {
-  /**
-   * kafkajs stopped restarting it: the service should be restarted. Readiness follows this, not
-   * `running`, so that a rebalance does not take the admin API down.
-   */
-  readonly crashed: boolean;
-}
+/**
+ * A consumer the gateway runs in the background. A crash kafkajs would not restart is restarted
+ * by runConsumer's supervisor, so `running` is false only while it is crashed or restarting (a
+ * rebalance does not change it): what readiness reports (docs/services.md, "Consumers that crash").
+ */
+export type BackgroundConsumer = ConsumerRunner;
 
-export async function runBackgroundConsumer(options: RunConsumerOptions): Promise<BackgroundConsumer> {
-  let crashed = false;
-  const runner = await runConsumer({
-    ...options,
-    onCrash: (error) => {
-      crashed = true;
-      options.onCrash?.(error);
-    },
-  });
-  return {
-    stop: () => runner.stop(),
-    get running() {
-      return runner.running;
-    },
-    get crashed() {
-      return crashed;
-    },
-  };
+export function runBackgroundConsumer(options: RunConsumerOptions): Promise<BackgroundConsumer> {
+  return runConsumer(options);
 }
 
 /**

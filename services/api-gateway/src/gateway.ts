@@ -37,6 +37,7 @@ import { startInboundEventsConsumer } from './inbound/inbound-events.consumer.ts
 import { startMessages } from './messages/start-messages.ts';
 import type { OauthSettings } from './oauth/oauth-settings.ts';
 import { startOauth } from './oauth/start-oauth.ts';
+import { createSpoolQuarantineRepository } from './quarantine/spool-quarantine.repository.ts';
 import { startTemplates } from './templates/start-templates.ts';
 
 export interface GatewaySettings {
@@ -217,9 +218,9 @@ export async function startGateway(deps: {
           return true;
         },
       },
-      // Unready only when kafkajs gave up on a consumer for good: a restart brings it back.
-      { name: 'dlq-mirror', check: () => !dlqMirror.crashed },
-      { name: 'inbound-events', check: () => !inbound.crashed },
+      // Unready while a consumer is crashed or restarting (not during a rebalance).
+      { name: 'dlq-mirror', check: () => dlqMirror.running },
+      { name: 'inbound-events', check: () => inbound.running },
     ];
     const app = await buildApp({
       logger,
@@ -260,6 +261,7 @@ export async function startGateway(deps: {
         identities: createContactIdentitiesRepository({ pool }),
         logger,
       }),
+      spoolQuarantine: createSpoolQuarantineRepository({ pool }),
     });
     return { app, registry, pool, producer, graph, integrations, tokenProvider, readiness, shutdownSteps };
   } catch (err) {

@@ -1,6 +1,7 @@
 import { commandKey, parseSendCommand, type SendCommand } from '@omnistream/events';
+import { type ConsumerState, superviseConsumer } from '@omnistream/kafka';
 import type { Logger } from '@omnistream/logger';
-import type { Kafka } from 'kafkajs';
+import type { ConsumerRunConfig, Kafka } from 'kafkajs';
 import { ConversationScheduler } from './conversation-scheduler.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import { SendAbandoned, type SendProcessor } from './send-processor.ts';
@@ -97,16 +98,15 @@ export async function startCommandConsumer(options: CommandConsumerOptions) {
   commitTimer.unref();
 
   // After a rebalance, partitions that moved to another replica are no longer ours to commit; their
-  // unfinished commands are redelivered there (and skipped if this replica sends them meanwhile).
+  // unfinished commands are redelivered there, where those this replica is sending wait for its
+  // outcome (its lease is live) and the others are sent (docs/services.md, "In-doubt sends").
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     const assigned = new Set(event.payload.memberAssignment[topic] ?? []);
     for (const [t, partition] of tracker.partitions()) {
       if (t === topic && !assigned.has(partition)) tracker.forget(t, partition);
     }
   });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
+  const runConfig: ConsumerRunConfig = {
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: 4,
@@ -152,7 +152,20 @@ export async function startCommandConsumer(options: CommandConsumerOptions) {
       );
       await heartbeat();
     },
+  };
+  // After a crash kafkajs will not restart, the supervisor starts the consumer again (readiness is
+  // false meanwhile). Commands already buffered keep going; the ones redelivered from the committed
+  // offset are queued behind them in their conversation and skipped as sent.
+  const supervisor = superviseConsumer(consumer, {
+    logger: log,
+    restart: async () => {
+      await consumer.connect();
+      await consumer.run(runConfig);
+    },
   });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run(runConfig);
 
   const gaugeTimer = setInterval(() => {
     metrics.buffered.set(scheduler.size);
@@ -161,8 +174,12 @@ export async function startCommandConsumer(options: CommandConsumerOptions) {
   gaugeTimer.unref();
 
   return {
+    /** `running` when in the group and fetching; `restarting` after a crash until it is back. */
+    get state(): ConsumerState {
+      return supervisor.state;
+    },
     get healthy() {
-      return !stopping && infraFailures < 5;
+      return !stopping && supervisor.state === 'running' && infraFailures < 5;
     },
     /**
      * Stops fetching, lets sends in progress finish (sleeping retries are abandoned and come back
@@ -170,7 +187,12 @@ export async function startCommandConsumer(options: CommandConsumerOptions) {
      */
     async stop(): Promise<void> {
       stopping = true;
-      consumer.pause([{ topic }]);
+      await supervisor.stop();
+      try {
+        consumer.pause([{ topic }]);
+      } catch {
+        // Crashed and not restarted yet: nothing is being fetched.
+      }
       shutdown.abort();
       await scheduler.idle();
       clearInterval(commitTimer);

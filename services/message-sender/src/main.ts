@@ -56,7 +56,10 @@ const starting = startSender({
       maxDelayMs: config.SENDER_RETRY_MAX_DELAY_MS,
       reauthWaitMs: config.SENDER_REAUTH_WAIT_MS,
       reauthPollMs: Math.min(1_000, config.INTEGRATIONS_POLL_INTERVAL_MS),
+      inDoubt: config.SENDER_IN_DOUBT,
+      claimPollMs: Math.min(1_000, Math.ceil(config.SENDER_CLAIM_LEASE_MS / 4)),
     },
+    claimLeaseMs: config.SENDER_CLAIM_LEASE_MS,
     rateLimits: {
       whatsappPerNumberPerSecond: config.RATE_WHATSAPP_PER_NUMBER,
       whatsappPerRecipientPerSecond: 1000 / config.RATE_WHATSAPP_PAIR_INTERVAL_MS,

@@ -13,10 +13,12 @@ import type { Producer } from '@omnistream/kafka';
 import type { Logger } from '@omnistream/logger';
 import {
   type MarketingPreferencesRepository,
+  type OutboundMessage,
   type OutboundMessagesRepository,
   SENT_OR_LATER,
 } from '@omnistream/outbound';
 import pRetry from 'p-retry';
+import { awaitLiveClaim, type InDoubtPolicy, inDoubtError } from './in-doubt.ts';
 import type { RateKey, RateLimits } from './rate-limits.ts';
 import type { SenderMetrics } from './sender-metrics.ts';
 
@@ -27,6 +29,10 @@ export interface SendSettings {
   /** How long commands wait for a new token after error 190 (or for an unknown integration). */
   reauthWaitMs: number;
   reauthPollMs: number;
+  /** A command left in sending by a sender that is gone: send it again, or dead-letter it (default resend). */
+  inDoubt?: InDoubtPolicy | undefined;
+  /** How often a command another live sender holds is checked while waiting for its outcome (default 1 s). */
+  claimPollMs?: number | undefined;
 }
 
 export interface SendProcessorDeps {
@@ -41,6 +47,8 @@ export interface SendProcessorDeps {
   logger: Logger;
   metrics: SenderMetrics;
   settings: SendSettings;
+  /** This process in sender_instances: the claimant it records on the rows it sends. */
+  instanceId: string;
 }
 
 /** Shutdown began: the command is left unfinished (uncommitted) and will be redelivered. */
@@ -112,6 +120,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
     reason: DlqReason,
     errors: AttemptError[],
     attempts: number,
+    lastAttemptAt?: string,
   ) {
     const record: DlqRecord = {
       schemaVersion: 1,
@@ -120,6 +129,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
       reason,
       errors: errors.length > 0 ? errors : [{ at: new Date().toISOString(), message: reason }],
       attempts,
+      ...(lastAttemptAt ? { lastAttemptAt } : {}),
       deadLetteredAt: new Date().toISOString(),
     };
     await producer.send(topics.dlq, [{ key, value: JSON.stringify(record) }]);
@@ -177,6 +187,41 @@ export function createSendProcessor(deps: SendProcessorDeps) {
     });
   }
 
+  /** SENDER_IN_DOUBT=hold: not sent again; failed, dead-lettered and reported for a person to decide. */
+  async function holdInDoubt(command: SendCommand, row: OutboundMessage): Promise<void> {
+    const { error, lastAttemptAt } = inDoubtError(row);
+    const attempts = Math.max(1, row.attempts);
+    logger.warn(
+      { commandId: command.commandId, claimedBy: row.claimedBy, lastAttemptAt },
+      'send in doubt (SENDER_IN_DOUBT=hold): not sent again; dead-lettered for a person to check',
+    );
+    const at = new Date().toISOString();
+    // The dead letter first: if it cannot be written, the row stays in sending and the retry holds
+    // it again, instead of a failed row nobody is told about.
+    await deadLetter(
+      command,
+      commandKey(command),
+      'in_doubt',
+      [{ at, message: error.message, code: error.code, retryable: false }],
+      attempts,
+      lastAttemptAt,
+    );
+    // failed (with no Meta message id) is what a DLQ replay requeues: a replay sends it.
+    await outbound.markFailed(command.commandId, { error, attempts });
+    metrics.sends.inc({ channel: command.channel, outcome: 'in_doubt' });
+    await publishResult(command, {
+      schemaVersion: 1,
+      commandId: command.commandId,
+      integrationId: command.integrationId,
+      channel: command.channel,
+      to: command.to,
+      outcome: 'failed',
+      error,
+      attempts,
+      failedAt: at,
+    });
+  }
+
   return {
     /** Dead-letters a command that failed its schema; nothing is sent. */
     async rejectInvalid(raw: unknown, key: string | null, reason: string): Promise<void> {
@@ -190,13 +235,26 @@ export function createSendProcessor(deps: SendProcessorDeps) {
     },
 
     async process(command: SendCommand, signal: AbortSignal): Promise<void> {
-      const { message: existing, created } = await outbound.claimForSend({
+      const claimed = await outbound.claimForSend({
         commandId: command.commandId,
         integrationId: command.integrationId,
         channel: command.channel,
         recipient: command.to,
         messageType: command.message.type,
+        claimant: deps.instanceId,
       });
+      const { created } = claimed;
+      // Before the try below: a shutdown while waiting leaves another sender's row alone.
+      const existing = created
+        ? claimed.message
+        : await awaitLiveClaim({
+            outbound,
+            claimed,
+            instanceId: deps.instanceId,
+            pollMs: settings.claimPollMs ?? 1_000,
+            sleep: (ms) => sleep(ms, signal),
+            logger,
+          });
       if (SENT_OR_LATER.has(existing.status) || existing.status === 'failed') {
         // Redelivered after a crash or a rebalance: never send twice; make sure the result exists.
         metrics.sends.inc({ channel: command.channel, outcome: 'duplicate_skipped' });
@@ -227,6 +285,14 @@ export function createSendProcessor(deps: SendProcessorDeps) {
         await publishResult(command, result);
         return;
       }
+      if (!created && existing.status === 'sending') {
+        // Nobody live holds it: an earlier attempt ended without recording whether Meta took it.
+        if (settings.inDoubt === 'hold') return holdInDoubt(command, existing);
+        logger.warn(
+          { commandId: command.commandId, claimedBy: existing.claimedBy },
+          'send in doubt (SENDER_IN_DOUBT=resend): sending it again; Meta may already have it',
+        );
+      }
 
       const errors: AttemptError[] = [];
       let attempts = existing.attempts;
@@ -235,9 +301,10 @@ export function createSendProcessor(deps: SendProcessorDeps) {
       // A command seen for the first time was recorded as sending by the claim itself.
       let recordedSending = created;
 
+      let sent: Awaited<ReturnType<SendProcessorDeps['graph']['send']>>;
       try {
         await refuseStoppedMarketing(command);
-        const sent = await pRetry(
+        sent = await pRetry(
           async () => {
             if (signal.aborted) throw new SendAbandoned('shutting down');
             const resolved = await tokenFor(command, refusedToken, signal);
@@ -249,7 +316,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
             };
             attempts += 1;
             if (recordedSending) recordedSending = false;
-            else await outbound.markSending(command.commandId, attempts);
+            else await outbound.markSending(command.commandId, attempts, deps.instanceId);
             // Pair rate first (this recipient only), then the account's pace. Booked after the
             // database write and immediately before the call, so the calls leave at the paced
             // instants instead of bunching behind PostgreSQL round trips.
@@ -323,7 +390,6 @@ export function createSendProcessor(deps: SendProcessorDeps) {
               });
               await outbound.recordAttemptError(command.commandId, { error: sendError, attempts });
               if (!(error instanceof GraphError)) return;
-              metrics.retries.inc({ channel: command.channel, category: error.category });
               if (rateKey && error.category === 'pair_rate') {
                 // 131056: this recipient only; the number's other conversations keep going.
                 metrics.throttles.inc({ channel: command.channel, scope: 'recipient' });
@@ -343,6 +409,11 @@ export function createSendProcessor(deps: SendProcessorDeps) {
               const retry = error instanceof GraphError ? error.retryable || error.code === 190 : true;
               const consumes = !(error instanceof GraphError && error.code === 190);
               if (!retry || (consumes && retriesLeft <= 0)) return false;
+              // Counted here, once the call is really going to be repeated: a permanent failure or
+              // the last attempt is a dead letter, not a retry.
+              if (error instanceof GraphError) {
+                metrics.retries.inc({ channel: command.channel, category: error.category });
+              }
               // A refused token (190) is waited out in tokenFor, not here.
               if (!consumes) return true;
               const floor = error instanceof GraphError ? (error.retryAfterMs ?? 0) : 0;
@@ -351,19 +422,6 @@ export function createSendProcessor(deps: SendProcessorDeps) {
             },
           },
         );
-        await outbound.markSent(command.commandId, { metaMessageId: sent.metaMessageId, attempts });
-        metrics.sends.inc({ channel: command.channel, outcome: 'sent' });
-        await publishResult(command, {
-          schemaVersion: 1,
-          commandId: command.commandId,
-          integrationId: command.integrationId,
-          channel: command.channel,
-          to: command.to,
-          outcome: 'sent',
-          metaMessageId: sent.metaMessageId,
-          attempts: Math.max(1, attempts),
-          sentAt: new Date().toISOString(),
-        });
       } catch (err) {
         if (err instanceof SendAbandoned || signal.aborted) {
           // No Graph call is in flight here (shutdown interrupts only the waits between them).
@@ -406,7 +464,25 @@ export function createSendProcessor(deps: SendProcessorDeps) {
           attempts,
           failedAt: new Date().toISOString(),
         });
+        return;
       }
+      // Outside the try: Meta accepted it, so failing to record or report that (PostgreSQL or
+      // Kafka down) must not make it a failed, dead-lettered send, as it did when the broker
+      // crashed mid-run (sender-broker-outage.int.test.ts). It throws instead; the command consumer
+      // retries the command, which then finds it sent and republishes the result.
+      await outbound.markSent(command.commandId, { metaMessageId: sent.metaMessageId, attempts });
+      metrics.sends.inc({ channel: command.channel, outcome: 'sent' });
+      await publishResult(command, {
+        schemaVersion: 1,
+        commandId: command.commandId,
+        integrationId: command.integrationId,
+        channel: command.channel,
+        to: command.to,
+        outcome: 'sent',
+        metaMessageId: sent.metaMessageId,
+        attempts: Math.max(1, attempts),
+        sentAt: new Date().toISOString(),
+      });
     },
   };
 }

@@ -17,13 +17,13 @@ export function createSenderMetrics(registry: Registry): SenderMetrics {
   return {
     sends: new Counter({
       name: 'sender_sends_total',
-      help: 'Send commands finished, by channel and outcome (sent, failed, duplicate_skipped)',
+      help: 'Send commands finished, by channel and outcome (sent, failed, duplicate_skipped, in_doubt)',
       labelNames: ['channel', 'outcome'],
       registers,
     }),
     retries: new Counter({
       name: 'sender_retries_total',
-      help: 'Graph calls retried, by channel and error category',
+      help: 'Graph calls repeated after a retryable error, by channel and error category (permanent failures and last attempts are not counted)',
       labelNames: ['channel', 'category'],
       registers,
     }),

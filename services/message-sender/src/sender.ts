@@ -16,12 +16,17 @@ import {
   runConsumer,
 } from '@omnistream/kafka';
 import type { Logger, Redactor } from '@omnistream/logger';
-import { createMarketingPreferencesRepository, createOutboundMessagesRepository } from '@omnistream/outbound';
+import {
+  createMarketingPreferencesRepository,
+  createOutboundMessagesRepository,
+  createSenderInstancesRepository,
+} from '@omnistream/outbound';
 import { createMetricsRegistry, type ShutdownStep } from '@omnistream/service-kit';
 import type { Registry } from 'prom-client';
 import { startCommandConsumer } from './command-consumer.ts';
 import { type RateLimitSettings, RateLimits } from './rate-limits.ts';
 import { createSendProcessor, type SendSettings } from './send-processor.ts';
+import { startSenderLease } from './sender-lease.ts';
 import { createSenderMetrics } from './sender-metrics.ts';
 import { createStatusHandler, noDeadLetters, statusRetryPolicy } from './status-tracker.ts';
 
@@ -41,6 +46,8 @@ export interface SenderSettings {
     connections: number;
   };
   send: SendSettings;
+  /** How long this process counts as live after its last lease renewal (SENDER_CLAIM_LEASE_MS). */
+  claimLeaseMs: number;
   rateLimits: RateLimitSettings;
   maxConcurrentChats: number;
   maxBuffered: number;
@@ -101,6 +108,12 @@ export async function startSender(deps: {
   });
   const outbound = createOutboundMessagesRepository({ pool });
   const preferences = createMarketingPreferencesRepository(pool);
+  // Taken before the first claim, so every row this process claims names a live sender.
+  const lease = await startSenderLease({
+    instances: createSenderInstancesRepository(pool),
+    leaseMs: settings.claimLeaseMs,
+    logger,
+  });
 
   const processor = createSendProcessor({
     graph,
@@ -114,6 +127,7 @@ export async function startSender(deps: {
     logger,
     metrics,
     settings: settings.send,
+    instanceId: lease.instanceId,
   });
   const commands = await startCommandConsumer({
     kafka,
@@ -145,14 +159,20 @@ export async function startSender(deps: {
     producer,
     graph,
     tokenProvider,
+    // Every consumer's real state: a crashed or restarting one makes the sender unready (the Docker
+    // healthcheck reads /readyz), whether kafkajs or the supervisor restarts it.
     readiness: [
-      { name: 'kafka', check: () => producer.healthy && statuses.running },
+      { name: 'kafka', check: () => producer.healthy },
       { name: 'commands', check: () => commands.healthy },
+      { name: 'status-tracker', check: () => statuses.running },
       { name: 'tokens', check: () => !tokenProvider.stale },
+      { name: 'lease', check: () => lease.healthy },
     ],
     shutdownSteps: [
       { name: 'finish in-flight sends and commit', run: () => commands.stop() },
       { name: 'stop status tracker', run: () => statuses.stop() },
+      // After the last send: from here on no row names this process as a live sender.
+      { name: 'release sender lease', run: () => lease.stop() },
       { name: 'flush Kafka producer', run: () => producer.disconnect() },
       { name: 'close Graph connections', run: () => graph.close() },
       { name: 'stop token polling', run: () => tokenProvider.stop() },

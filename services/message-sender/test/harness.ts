@@ -35,7 +35,15 @@ export function settingsFor(
       timeouts: { connectMs: 2_000, headersMs: 3_000, bodyMs: 3_000 },
       connections: 16,
     },
-    send: { maxAttempts: 3, minDelayMs: 50, maxDelayMs: 200, reauthWaitMs: 4_000, reauthPollMs: 100 },
+    send: {
+      maxAttempts: 3,
+      minDelayMs: 50,
+      maxDelayMs: 200,
+      reauthWaitMs: 4_000,
+      reauthPollMs: 100,
+      claimPollMs: 100,
+    },
+    claimLeaseMs: 5_000,
     rateLimits: {
       whatsappPerNumberPerSecond: 1_000,
       whatsappPerRecipientPerSecond: 100,

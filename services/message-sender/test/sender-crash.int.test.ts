@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createOutboundMessagesRepository } from '@omnistream/outbound';
 import { freePorts, testKafka, uniqueTopicNames, useTestDatabase } from '@omnistream/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serviceCommand } from '../../../scripts/service-command.ts';
@@ -21,11 +22,12 @@ async function senderProcessRig(
   children: ChildProcess[],
   cleanups: (() => Promise<unknown>)[],
   group: string,
+  options: { latencyMs?: number; env?: Record<string, string> } = {},
 ) {
   const world: World = await startWorld(db.pool);
   cleanups.push(() => world.sim.stop());
   // Each call takes 20 ms at Meta, so a signal lands with sends in flight.
-  world.sim.configure({ latencyMs: 20 });
+  world.sim.configure({ latencyMs: options.latencyMs ?? 20 });
   const topics = await uniqueTopicNames();
   const brokers = testKafka().brokers;
   const collector = await collect(brokers, [topics.outboundResults, topics.outboundDlq]);
@@ -49,6 +51,7 @@ async function senderProcessRig(
     RATE_WHATSAPP_PER_NUMBER: '10000',
     RATE_WHATSAPP_PAIR_BURST: '1000',
     LOG_LEVEL: 'warn',
+    ...options.env,
   };
   const output: string[] = [];
   const start = () => {
@@ -86,7 +89,7 @@ async function senderProcessRig(
         .filter((r) => r.outcome === 'sent')
         .map((r) => r.commandId),
     );
-  return { world, topics, collector, start, produce, sentIds, output };
+  return { world, topics, brokers, collector, start, produce, sentIds, output };
 }
 
 describe('message-sender killed with SIGKILL mid-run (real process, broker, PostgreSQL, meta-sim)', () => {
@@ -175,5 +178,102 @@ describe('message-sender killed with SIGKILL mid-run (real process, broker, Post
     expect(rig.sentIds().size).toBe(N);
     expect(world.sim.ledger.duplicates()).toEqual([]);
     expect(world.sim.ledger.count()).toBe(N);
+  }, 120_000);
+
+  it('with SENDER_IN_DOUBT=hold, dead-letters the sends in flight at SIGKILL as in_doubt and sends nothing twice', async () => {
+    const rig = await senderProcessRig(db, children, cleanups, 'hold-test', {
+      // 300 ms at Meta: the kill lands with every conversation slot mid-call.
+      latencyMs: 300,
+      env: { SENDER_IN_DOUBT: 'hold', SENDER_CLAIM_LEASE_MS: '2000' },
+    });
+    const { world, start } = rig;
+    const N = 120;
+    const cmds = await rig.produce('1650557', N, 24);
+
+    const first = start();
+    await until(
+      () => world.sim.ledger.count(),
+      (n) => n >= 24,
+      30_000,
+    );
+    const exited = new Promise((r) => first.once('exit', r));
+    first.kill('SIGKILL');
+    await exited;
+    const { rows } = await db.pool.query<{ command_id: string }>(
+      `SELECT command_id FROM outbound_messages WHERE status = 'sending' AND command_id = ANY($1)`,
+      [cmds.map((c) => c.commandId)],
+    );
+    const inFlightAtCrash = new Set(rows.map((r) => r.command_id));
+    expect(inFlightAtCrash.size).toBeGreaterThan(0);
+    expect(inFlightAtCrash.size).toBeLessThanOrEqual(MAX_CONCURRENT_CHATS);
+
+    start();
+    const resultIds = () => new Set(rig.collector.of(rig.topics.outboundResults).map((r) => r.commandId));
+    await until(
+      () => resultIds().size,
+      (n) => n === N,
+      60_000,
+    );
+    expect(resultIds().size).toBe(N);
+
+    // Exactly the commands in flight at the kill are held, each with the time its attempt began.
+    const letters = rig.collector.of(rig.topics.outboundDlq) as {
+      reason: string;
+      command: { commandId: string };
+      lastAttemptAt?: string;
+      errors: { code?: string; message: string }[];
+    }[];
+    expect(letters.map((l) => l.reason)).toEqual(letters.map(() => 'in_doubt'));
+    const held = new Set(letters.map((l) => l.command.commandId));
+    expect(held).toEqual(inFlightAtCrash);
+    for (const l of letters) {
+      expect(Date.parse(l.lastAttemptAt ?? '')).toBeGreaterThan(0);
+      expect(l.errors.at(-1)).toMatchObject({ code: 'SENDER_IN_DOUBT' });
+    }
+
+    // Nothing went twice; every command not in doubt went exactly once, and was reported sent.
+    expect(world.sim.ledger.duplicates()).toEqual([]);
+    const sent = rig.sentIds();
+    for (const c of cmds) {
+      const count = world.sim.ledger.count({ marker: c.commandId });
+      if (held.has(c.commandId)) {
+        expect(count).toBeLessThanOrEqual(1);
+        expect(sent.has(c.commandId)).toBe(false);
+      } else {
+        expect(count, c.commandId).toBe(1);
+        expect(sent.has(c.commandId)).toBe(true);
+      }
+    }
+    console.log(
+      `[in doubt, hold] ${held.size} sends in flight at SIGKILL held, ` +
+        `${[...held].filter((id) => world.sim.ledger.count({ marker: id }) === 1).length} of them had reached Meta; none sent twice, of ${N}`,
+    );
+    const { rows: final } = await db.pool.query(
+      `SELECT status, last_error->>'code' AS code, count(*)::int AS n FROM outbound_messages
+       WHERE command_id = ANY($1) GROUP BY 1, 2 ORDER BY 1`,
+      [cmds.map((c) => c.commandId)],
+    );
+    expect(final).toEqual([
+      { status: 'failed', code: 'SENDER_IN_DOUBT', n: held.size },
+      { status: 'sent', code: null, n: N - held.size },
+    ]);
+
+    // A person decides to send one again: the replay (requeue the failed row, republish the
+    // command, as the DLQ replay does) sends it.
+    const chosen = cmds.find((c) => held.has(c.commandId));
+    if (!chosen) throw new Error('no held command');
+    const before = world.sim.ledger.count({ marker: chosen.commandId });
+    const requeued = await createOutboundMessagesRepository({ pool: db.pool }).requeueFailed(
+      chosen.commandId,
+      {
+        note: 'replayed from the dead-letter queue',
+      },
+    );
+    expect(requeued.requeued).toBe(true);
+    const producer = await commandProducer(rig.brokers, rig.topics.outbound);
+    await producer.send(chosen);
+    await producer.close();
+    await until(() => rig.sentIds().has(chosen.commandId), Boolean, 20_000);
+    expect(world.sim.ledger.count({ marker: chosen.commandId })).toBe(before + 1);
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TopicNames } from '@omnistream/kafka';
-import { createOutboundMessagesRepository } from '@omnistream/outbound';
+import { createOutboundMessagesRepository, createSenderInstancesRepository } from '@omnistream/outbound';
 import { testKafka, uniqueTopicNames, useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sender } from '../src/sender.ts';
@@ -31,6 +31,11 @@ describe('message-sender (real broker, PostgreSQL and meta-sim over HTTP)', () =
     collected
       .of(topics.outboundDlq)
       .filter((r) => (r.command as { commandId?: string } | null)?.commandId === commandId);
+
+  const retriesTotal = async () => {
+    const metric = await sender.registry.getSingleMetric('sender_retries_total')?.get();
+    return (metric?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+  };
 
   beforeAll(async () => {
     world = await startWorld(db.pool);
@@ -154,6 +159,7 @@ describe('message-sender (real broker, PostgreSQL and meta-sim over HTTP)', () =
     const flaky = command(wa, 'whatsapp', '16505550103', { type: 'text', text: 'third time lucky' });
     const windowClosed = command(wa, 'whatsapp', '16505550104', { type: 'text', text: 'too late' });
     const down = command(wa, 'whatsapp', '16505550105', { type: 'text', text: 'meta is down' });
+    const retriesBefore = await retriesTotal();
     await producer.send(flaky, windowClosed, down);
     await until(
       () => [flaky, windowClosed, down].every((c) => resultOf(c.commandId).length > 0),
@@ -177,6 +183,9 @@ describe('message-sender (real broker, PostgreSQL and meta-sim over HTTP)', () =
     expect(exhausted.errors.map((e) => e.code)).toEqual(['GRAPH_2', 'GRAPH_2', 'GRAPH_2']);
     const row = await createOutboundMessagesRepository({ pool: db.pool }).get(down.commandId);
     expect(row).toMatchObject({ status: 'failed', attempts: 3, lastError: { code: 'GRAPH_2' } });
+    // sender_retries_total counts repeated calls only: two for the flaky recipient, two for the
+    // one Meta kept refusing (its third failure is the dead letter), none for the 131047.
+    expect((await retriesTotal()) - retriesBefore).toBe(4);
   });
 
   it('keeps one recipient’s order while another recipient is throttled (131056), without blocking it', async () => {
@@ -212,6 +221,47 @@ describe('message-sender (real broker, PostgreSQL and meta-sim over HTTP)', () =
     await until(() => resultOf(c.commandId).length > 1, Boolean);
     expect(world.sim.ledger.count({ to: '16505550108' })).toBe(1);
     expect(resultOf(c.commandId).map((r) => r.outcome)).toEqual(['sent', 'sent']);
+  });
+
+  it('waits for a command another live sender is sending (a rebalance) instead of sending it again; resends once that sender is dead', async () => {
+    const wa = world.integrations.whatsapp.id;
+    const outbound = createOutboundMessagesRepository({ pool: db.pool });
+    const instances = createSenderInstancesRepository(db.pool);
+    const held = command(wa, 'whatsapp', '16505550121', { type: 'text', text: 'being sent elsewhere' });
+    const orphan = command(wa, 'whatsapp', '16505550122', { type: 'text', text: 'its sender died' });
+    const claim = (c: typeof held, claimant: string) =>
+      outbound.claimForSend({
+        commandId: c.commandId,
+        integrationId: c.integrationId,
+        channel: c.channel,
+        recipient: c.to,
+        messageType: c.message.type,
+        claimant,
+      });
+    // Another sender took both and is mid-call; the one holding `orphan` is then killed.
+    await instances.renew('live-sender', 60_000);
+    await instances.renew('killed-sender', 1_000);
+    await claim(held, 'live-sender');
+    await claim(orphan, 'killed-sender');
+    await producer.send(held, orphan);
+
+    // While the live sender holds it, nothing is sent; the killed one's lease runs out and its
+    // command is sent again (SENDER_IN_DOUBT=resend, the default).
+    await until(() => resultOf(orphan.commandId).length > 0, Boolean, 10_000);
+    expect(resultOf(orphan.commandId)[0]).toMatchObject({ outcome: 'sent' });
+    expect(world.sim.ledger.count({ to: '16505550122' })).toBe(1);
+    expect(resultOf(held.commandId)).toHaveLength(0);
+    expect(world.sim.ledger.count({ to: '16505550121' })).toBe(0);
+
+    // The live sender records its outcome: this sender reports it and never calls Meta.
+    await outbound.markSent(held.commandId, { metaMessageId: 'wamid.sent-by-the-other-sender', attempts: 1 });
+    await until(() => resultOf(held.commandId).length > 0, Boolean, 5_000);
+    expect(resultOf(held.commandId)[0]).toMatchObject({
+      outcome: 'sent',
+      metaMessageId: 'wamid.sent-by-the-other-sender',
+    });
+    expect(world.sim.ledger.count({ to: '16505550121' })).toBe(0);
+    await instances.remove('live-sender');
   });
 
   it('uses a token rotated in the table for the next send, without a restart; 190 waits for a new token', async () => {

@@ -22,7 +22,7 @@ const FilterFields = {
     .max(64)
     .optional()
     .describe(
-      'invalid, retries_exhausted, non_retryable, needs_reauth_timeout, marketing_opted_out, or unparseable',
+      'invalid, retries_exhausted, non_retryable, needs_reauth_timeout, marketing_opted_out, in_doubt, or unparseable',
     ),
 };
 
