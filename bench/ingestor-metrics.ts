@@ -11,15 +11,15 @@ export async function ingestCounts(
   topic: string,
 ): Promise<IngestCounts> {
   const s = await scrape(metricsUrl);
-  const kafka = sumOf(s, 'webhook_requests_total', { outcome: 'kafka' });
-  const spool = sumOf(s, 'webhook_requests_total', { outcome: 'spool' });
+  const kafka = sumOf(s, 'omnistream_webhook_requests_total', { outcome: 'kafka' });
+  const spool = sumOf(s, 'omnistream_webhook_requests_total', { outcome: 'spool' });
   return {
     kafkaWebhooks: kafka,
     spoolWebhooks: spool,
-    otherWebhooks: sumOf(s, 'webhook_requests_total') - kafka - spool,
-    events: sumOf(s, 'inbound_events_total'),
-    spooledEvents: sumOf(s, 'inbound_spooled_events_total'),
-    relayedEvents: sumOf(s, 'inbound_relayed_events_total'),
+    otherWebhooks: sumOf(s, 'omnistream_webhook_requests_total') - kafka - spool,
+    events: sumOf(s, 'omnistream_inbound_events_total'),
+    spooledEvents: sumOf(s, 'omnistream_inbound_spooled_events_total'),
+    relayedEvents: sumOf(s, 'omnistream_inbound_relayed_events_total'),
     brokerRecords: await topicRecordCount(brokers, topic).catch(() => null),
   };
 }

@@ -219,7 +219,7 @@ export function checkTargets(runs: readonly RunRecord[], simLatencyMs: number): 
     });
     checks.push({
       target: '80 msg/s per number: zero 130429 from the simulator',
-      measured: `${fmt(throttles)} 130429 answers seen by the sender (sender_throttles_total{scope="account"}), ${fmt(refused)} calls refused by the simulator in all, over ${pacedRuns.length} runs`,
+      measured: `${fmt(throttles)} 130429 answers seen by the sender (omnistream_sender_throttles_total{scope="account"}), ${fmt(refused)} calls refused by the simulator in all, over ${pacedRuns.length} runs`,
       met: throttles === 0,
     });
   }
@@ -371,7 +371,7 @@ export function renderSection(ctx: SendBenchContext, runs: readonly RunRecord[])
     ...(ctx.senderRevision ? [`- Sender source: ${ctx.senderRevision}.`] : []),
     `- Each run: fresh topics (6 partitions), consumer group, database, simulator number/token and ledger (\`POST /_sim/reset\`); the commands (WhatsApp text, distinct commandIds) are produced first, then the sender starts. ${ctx.runs} run(s) per scenario; tables give the median.`,
     '- Throughput = commands finished / time from the first to the last result record (their CreateTime, stamped by the sender when it published the result), read back from the results topic after the run so reading does not load the broker meanwhile. "Sim-accepted sends/s (steady)" comes from the simulator\'s ledger (`GET /_sim/ledger`): accepted sends between the 10th and the 90th percentile of acceptance times; the 80 msg/s scenario is judged on it.',
-    '- Graph latency: p50/p99 interpolated from the sender\'s `sender_graph_request_duration_seconds` buckets (5, 10, 25, 50, 100 ms, …), so they are only as fine as those buckets. 130429 / 131056: the sender\'s `sender_throttles_total{scope="account"|"recipient"}`; "sim refused" = calls that reached the simulator (counted by a latency-0 fault rule that matches every WhatsApp send) − accepted − injected faults.',
+    '- Graph latency: p50/p99 interpolated from the sender\'s `omnistream_sender_graph_request_duration_seconds` buckets (5, 10, 25, 50, 100 ms, …), so they are only as fine as those buckets. 130429 / 131056: the sender\'s `omnistream_sender_throttles_total{scope="account"|"recipient"}`; "sim refused" = calls that reached the simulator (counted by a latency-0 fault rule that matches every WhatsApp send) − accepted − injected faults.',
     "- CPU columns: % of one core during the result window (200 % = both cores); RSS: the sender's VmRSS sampled every 200 ms over its whole life.",
     '',
     '| scenario | commands / recipients | sender | simulator |',

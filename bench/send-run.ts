@@ -114,7 +114,7 @@ async function waitUntilFinished(options: {
       }
     }
     try {
-      const finished = sumOf(await scrape(options.metricsUrl), 'sender_sends_total');
+      const finished = sumOf(await scrape(options.metricsUrl), 'omnistream_sender_sends_total');
       if (finished >= options.expected) return;
       if (finished !== last) {
         last = finished;
@@ -192,17 +192,17 @@ function senderCounters(samples: readonly Sample[]) {
     }
     return out;
   };
-  const latency = 'sender_graph_request_duration_seconds';
+  const latency = 'omnistream_sender_graph_request_duration_seconds';
   const ms = (q: number) => {
     const v = histogramQuantile(samples, latency, q, { channel: 'whatsapp' });
     return v === null ? null : v * 1000;
   };
   return {
-    throttlesAccount: sumOf(samples, 'sender_throttles_total', { scope: 'account' }),
-    throttlesRecipient: sumOf(samples, 'sender_throttles_total', { scope: 'recipient' }),
-    retries: by('sender_retries_total', 'category'),
-    deadLetters: sumOf(samples, 'sender_dead_letters_total'),
-    outcomes: by('sender_sends_total', 'outcome'),
+    throttlesAccount: sumOf(samples, 'omnistream_sender_throttles_total', { scope: 'account' }),
+    throttlesRecipient: sumOf(samples, 'omnistream_sender_throttles_total', { scope: 'recipient' }),
+    retries: by('omnistream_sender_retries_total', 'category'),
+    deadLetters: sumOf(samples, 'omnistream_sender_dead_letters_total'),
+    outcomes: by('omnistream_sender_sends_total', 'outcome'),
     graph: { calls: sumOf(samples, `${latency}_count`), p50Ms: ms(0.5), p99Ms: ms(0.99) },
     heapMb: {
       total: sumOf(samples, 'nodejs_heap_size_total_bytes') / 1024 / 1024,
@@ -350,7 +350,7 @@ export async function runScenario(
       ],
       log,
     });
-    // sender_sends_total counts a command just before its result is published: wait for those.
+    // omnistream_sender_sends_total counts a command just before its result is published: wait for those.
     const deadline = Date.now() + 60_000;
     while ((await topicRecordCount(env.brokers, topics.results)) < commands.length && Date.now() < deadline) {
       await sleep(250);

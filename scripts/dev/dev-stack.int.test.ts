@@ -193,7 +193,7 @@ describe('pnpm dev (scripts/dev.ts): start, then stop every way a user stops it'
 
     // The api-gateway runs the retention purge (its metric is registered at start-up).
     const metrics = await fetch(`http://127.0.0.1:${s.ports[1]}/metrics`).then((r) => r.text());
-    expect(metrics).toContain('# TYPE retention_purged_rows_total counter');
+    expect(metrics).toContain('# TYPE omnistream_retention_purged_rows_total counter');
 
     s.child.kill('SIGTERM');
     await s.exited;

@@ -2,7 +2,7 @@
 // condition on rows older than a cutoff of `days`; $1 in `where` is that number of days.
 
 export interface RetentionRule {
-  /** The table, and the `table` label of retention_purged_rows_total. */
+  /** The table, and the `table` label of omnistream_retention_purged_rows_total. */
   table: string;
   /** What the rule deletes, for the log. */
   what: string;

@@ -43,7 +43,7 @@ describe('retention purge (real PostgreSQL)', () => {
   const deadLetterIds = async () =>
     new Set((await db.pool.query('SELECT id FROM dead_letters')).rows.map((r) => String(r.id)));
   const purgedMetric = async (registry: Registry, table: string) => {
-    const metric = await registry.getSingleMetric('retention_purged_rows_total')?.get();
+    const metric = await registry.getSingleMetric('omnistream_retention_purged_rows_total')?.get();
     return metric?.values.find((v) => v.labels.table === table)?.value ?? 0;
   };
 

@@ -54,14 +54,14 @@ export function createRetention(deps: {
   pool: Pool;
   logger: Logger;
   settings: RetentionSettings;
-  /** retention_purged_rows_total{table} is registered here. */
+  /** omnistream_retention_purged_rows_total{table} is registered here. */
   registry?: Registry;
 }): Retention {
   const { pool, settings } = deps;
   const logger = deps.logger.child({ component: 'retention' });
   const rules = retentionRules(settings).filter((r) => r.days > 0);
   const purged = new Counter({
-    name: 'retention_purged_rows_total',
+    name: 'omnistream_retention_purged_rows_total',
     help: 'Rows deleted by the retention purge, by table',
     labelNames: ['table'] as const,
     registers: deps.registry ? [deps.registry] : [],

@@ -12,7 +12,7 @@ export function createMetricsRegistry(service: string): Registry {
 /** Request count and latency per route and status code, from fastify's own timing. */
 export function instrumentHttp(app: FastifyInstance, registry: Registry): void {
   const duration = new Histogram({
-    name: 'http_request_duration_seconds',
+    name: 'omnistream_http_request_duration_seconds',
     help: 'HTTP request latency by route and status code',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],

@@ -6,7 +6,7 @@ import type { AuthFailureLimiter } from './auth-failure-limiter.ts';
 // RFC 6750 token68 characters; anything else cannot be one of our keys.
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
 
-/** Why an admin request was refused, as counted in `gateway_admin_auth_failures_total`. */
+/** Why an admin request was refused, as counted in `omnistream_gateway_admin_auth_failures_total`. */
 export type AuthFailureReason = 'missing' | 'malformed' | 'unknown' | 'rate_limited';
 
 export interface AdminAuthDeps {

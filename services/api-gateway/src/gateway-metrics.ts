@@ -32,25 +32,25 @@ export function createGatewayMetrics(deps: {
 }): GatewayMetrics {
   const registers = [deps.registry];
   const authFailures = new Counter({
-    name: 'gateway_admin_auth_failures_total',
+    name: 'omnistream_gateway_admin_auth_failures_total',
     help: 'Refused admin authentications by reason (missing, malformed, unknown, rate_limited)',
     labelNames: ['reason'] as const,
     registers,
   });
   const dlqReplays = new Counter({
-    name: 'gateway_dlq_replays_total',
+    name: 'omnistream_gateway_dlq_replays_total',
     help: 'Dead letters replayed (outcome replayed) or skipped by a replay (outcome: the skip reason)',
     labelNames: ['outcome'] as const,
     registers,
   });
   const templateSyncs = new Counter({
-    name: 'gateway_template_syncs_total',
+    name: 'omnistream_gateway_template_syncs_total',
     help: 'WABA template syncs from Meta by outcome (ok, failed)',
     labelNames: ['outcome'] as const,
     registers,
   });
   const tokenRefreshes = new Counter({
-    name: 'gateway_token_refreshes_total',
+    name: 'omnistream_gateway_token_refreshes_total',
     help: 'Instagram token refreshes by outcome (refreshed, refused: needs re-authorization, deferred: retried next pass)',
     labelNames: ['outcome'] as const,
     registers,
@@ -58,7 +58,7 @@ export function createGatewayMetrics(deps: {
   const onScrapeFailure = (err: unknown) =>
     deps.logger.warn({ err }, 'metrics: could not read counts from PostgreSQL');
   new Gauge({
-    name: 'gateway_integrations',
+    name: 'omnistream_gateway_integrations',
     help: 'Integrations by channel, status (active, disabled) and connection status',
     labelNames: ['channel', 'status', 'connection_status'] as const,
     registers,
@@ -86,7 +86,7 @@ export function createGatewayMetrics(deps: {
     },
   });
   new Gauge({
-    name: 'gateway_dlq_dead_letters',
+    name: 'omnistream_gateway_dlq_dead_letters',
     help: 'Dead letters mirrored from the DLQ topic and not replayed yet',
     registers,
     async collect() {

@@ -17,12 +17,12 @@ describe('domain metrics on /metrics (docs/services.md, api-gateway)', () => {
   }
 
   it('counts integrations by state from PostgreSQL on each scrape', async () => {
-    const before = (await sample('gateway_integrations', 'connection_status="connected"')) ?? 0;
+    const before = (await sample('omnistream_gateway_integrations', 'connection_status="connected"')) ?? 0;
     const { integration } = await whatsAppIntegration(world);
-    expect(await sample('gateway_integrations', 'connection_status="pending"')).toBeGreaterThanOrEqual(1);
+    expect(await sample('omnistream_gateway_integrations', 'connection_status="pending"')).toBeGreaterThanOrEqual(1);
     await world.call('POST', `/admin/integrations/${integration.id}/verify`);
-    expect(await sample('gateway_integrations', 'connection_status="connected"')).toBe(before + 1);
-    expect(await sample('gateway_dlq_dead_letters')).toBe(0);
+    expect(await sample('omnistream_gateway_integrations', 'connection_status="connected"')).toBe(before + 1);
+    expect(await sample('omnistream_gateway_dlq_dead_letters')).toBe(0);
   });
 
   it('counts template syncs by outcome and DLQ replays by outcome', async () => {
@@ -30,7 +30,7 @@ describe('domain metrics on /metrics (docs/services.md, api-gateway)', () => {
     expect((await world.call('POST', `/admin/integrations/${integration.id}/templates/sync`)).status).toBe(
       200,
     );
-    const ok = await sample('gateway_template_syncs_total', 'outcome="ok"');
+    const ok = await sample('omnistream_gateway_template_syncs_total', 'outcome="ok"');
     expect(ok).toBeGreaterThanOrEqual(1);
     const fault = world.sim.faults.add({
       match: { pathPattern: '**/message_templates' },
@@ -43,10 +43,10 @@ describe('domain metrics on /metrics (docs/services.md, api-gateway)', () => {
     } finally {
       world.sim.faults.remove(fault.id);
     }
-    expect(await sample('gateway_template_syncs_total', 'outcome="failed"')).toBe(1);
+    expect(await sample('omnistream_gateway_template_syncs_total', 'outcome="failed"')).toBe(1);
 
     const replay = await world.call('POST', '/admin/dlq/replay', { ids: [987654] });
     expect(replay.body.skipped).toEqual([expect.objectContaining({ reason: 'not_found' })]);
-    expect(await sample('gateway_dlq_replays_total', 'outcome="not_found"')).toBe(1);
+    expect(await sample('omnistream_gateway_dlq_replays_total', 'outcome="not_found"')).toBe(1);
   });
 });

@@ -72,7 +72,7 @@ describe('admin authentication behind a trusted reverse proxy (TRUSTED_PROXIES)'
     const metrics = (await world.gateway.app.inject({ method: 'GET', url: '/metrics' })).body;
     const count = (reason: string) =>
       Number(
-        new RegExp(`^gateway_admin_auth_failures_total\\{reason="${reason}"[^}]*\\} (\\d+)`, 'm').exec(
+        new RegExp(`^omnistream_gateway_admin_auth_failures_total\\{reason="${reason}"[^}]*\\} (\\d+)`, 'm').exec(
           metrics,
         )?.[1],
       );

@@ -35,7 +35,7 @@ function partitionOf(topic: string, integrationId: string, to: string): number {
 
 async function sentBy(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const m = /^sender_sends_total\{[^}]*outcome="sent"[^}]*\} (\d+)/m.exec(text);
+  const m = /^omnistream_sender_sends_total\{[^}]*outcome="sent"[^}]*\} (\d+)/m.exec(text);
   return m ? Number(m[1]) : 0;
 }
 
@@ -155,7 +155,7 @@ describe('three message-sender processes in one group (real processes, broker, P
       (n) => n >= 300,
       30_000,
     );
-    // Each of the three sent some: its own sender_sends_total{outcome="sent"}.
+    // Each of the three sent some: its own omnistream_sender_sends_total{outcome="sent"}.
     const sentBeforeKill = await Promise.all(ports.map((p) => sentBy(p)));
     expect(
       sentBeforeKill.every((n) => n > 0),

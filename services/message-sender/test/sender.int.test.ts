@@ -33,7 +33,7 @@ describe('message-sender (real broker, PostgreSQL and meta-sim over HTTP)', () =
       .filter((r) => (r.command as { commandId?: string } | null)?.commandId === commandId);
 
   const retriesTotal = async () => {
-    const metric = await sender.registry.getSingleMetric('sender_retries_total')?.get();
+    const metric = await sender.registry.getSingleMetric('omnistream_sender_retries_total')?.get();
     return (metric?.values ?? []).reduce((sum, v) => sum + v.value, 0);
   };
 
@@ -183,7 +183,7 @@ describe('message-sender (real broker, PostgreSQL and meta-sim over HTTP)', () =
     expect(exhausted.errors.map((e) => e.code)).toEqual(['GRAPH_2', 'GRAPH_2', 'GRAPH_2']);
     const row = await createOutboundMessagesRepository({ pool: db.pool }).get(down.commandId);
     expect(row).toMatchObject({ status: 'failed', attempts: 3, lastError: { code: 'GRAPH_2' } });
-    // sender_retries_total counts repeated calls only: two for the flaky recipient, two for the
+    // omnistream_sender_retries_total counts repeated calls only: two for the flaky recipient, two for the
     // one Meta kept refusing (its third failure is the dead letter), none for the 131047.
     expect((await retriesTotal()) - retriesBefore).toBe(4);
   });

@@ -183,7 +183,7 @@ export async function createIngestor(deps: {
       // Readiness is 'any': a webhook is safe once Kafka or the spool holds it. A stuck relay (Kafka
       // down, or refusing something that is not one event's fault) does not make the spool less
       // durable, so it must not take this instance out of the load balancer: Meta would only retry
-      // elsewhere, or give up. It is reported here (and in inbound_spool_relay_stuck and the spool's
+      // elsewhere, or give up. It is reported here (and in omnistream_inbound_spool_relay_stuck and the spool's
       // depth and age metrics) for the operator. It passes only when PostgreSQL answers too, so it can
       // never make an instance ready on its own while neither Kafka nor the spool can take events.
       {

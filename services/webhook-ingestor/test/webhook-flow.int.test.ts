@@ -91,7 +91,7 @@ describe('webhook-ingestor: verified webhooks become events on Kafka (real broke
     expect(forKnown.length).toBe(2);
     expect(forKnown.every((e) => e.integrationId === integration.id)).toBe(true);
     const metrics = (await ingestor.app.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(metrics).toMatch(/inbound_unknown_account_events_total\{[^}]*channel="whatsapp"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/omnistream_inbound_unknown_account_events_total\{[^}]*channel="whatsapp"[^}]*\} [1-9]/);
   });
 
   it('verifies and decodes escaped unicode exactly as Meta sends it', async () => {
@@ -111,17 +111,17 @@ describe('webhook-ingestor: verified webhooks become events on Kafka (real broke
     const metrics = await ingestor.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
     for (const name of [
-      'webhook_requests_total',
-      'webhook_signature_failures_total',
-      'inbound_events_total',
-      'inbound_publish_duration_seconds_bucket',
-      'inbound_spool_depth',
+      'omnistream_webhook_requests_total',
+      'omnistream_webhook_signature_failures_total',
+      'omnistream_inbound_events_total',
+      'omnistream_inbound_publish_duration_seconds_bucket',
+      'omnistream_inbound_spool_depth',
       'process_resident_memory_bytes',
     ]) {
       expect(metrics.body).toContain(name);
     }
     expect(metrics.body).toMatch(
-      /inbound_events_total\{[^}]*channel="whatsapp"[^}]*kind="status"[^}]*\} [1-9]/,
+      /omnistream_inbound_events_total\{[^}]*channel="whatsapp"[^}]*kind="status"[^}]*\} [1-9]/,
     );
   });
 });

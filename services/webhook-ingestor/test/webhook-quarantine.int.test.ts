@@ -108,13 +108,13 @@ describe('an event Kafka refuses for good is quarantined; the webhooks after it 
     // Tried once by the relay, then never again at the head of the spool.
     expect(ingestor.logs.filter((l) => l.includes('Kafka refused a spooled event for good'))).toHaveLength(1);
     const metrics = (await ingestor.app.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(metrics).toMatch(/inbound_spool_quarantined_total\{[^}]*reason="too_large"[^}]*\} 1\n/);
+    expect(metrics).toMatch(/omnistream_inbound_spool_quarantined_total\{[^}]*reason="too_large"[^}]*\} 1\n/);
     const { rows: all } = await db.pool.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM inbound_spool_quarantine',
     );
     await until(
       async () => (await ingestor?.app.inject({ method: 'GET', url: '/metrics' }))?.body ?? '',
-      (m) => new RegExp(`inbound_spool_quarantine_depth(\\{[^}]*\\})? ${all[0]?.n}\n`).test(m),
+      (m) => new RegExp(`omnistream_inbound_spool_quarantine_depth(\\{[^}]*\\})? ${all[0]?.n}\n`).test(m),
     );
     const ready = await ingestor.app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
@@ -177,10 +177,10 @@ describe('an event Kafka refuses for good is quarantined; the webhooks after it 
     // The gauges follow at the relay's next pass.
     const metrics = await until(
       async () => (await ingestor?.app.inject({ method: 'GET', url: '/metrics' }))?.body ?? '',
-      (m) => /inbound_spool_relay_stuck(\{[^}]*\})? 1\n/.test(m),
+      (m) => /omnistream_inbound_spool_relay_stuck(\{[^}]*\})? 1\n/.test(m),
     );
-    expect(metrics).toMatch(/inbound_spool_depth(\{[^}]*\})? 3\n/);
-    const age = Number(/inbound_spool_oldest_age_seconds(?:\{[^}]*\})? ([\d.]+)\n/.exec(metrics)?.[1]);
+    expect(metrics).toMatch(/omnistream_inbound_spool_depth(\{[^}]*\})? 3\n/);
+    const age = Number(/omnistream_inbound_spool_oldest_age_seconds(?:\{[^}]*\})? ([\d.]+)\n/.exec(metrics)?.[1]);
     expect(age).toBeGreaterThanOrEqual(1);
 
     // The operator drops the dead row: the relay moves on and the webhook's events reach Kafka.

@@ -48,7 +48,7 @@ export function createInstagramTokenRefresher(deps: {
   now?: () => number;
   /** Called after a pass that rotated tokens (the gateway's own TokenProvider re-reads at once). */
   onRotated?: () => Promise<unknown>;
-  /** Each pass's counts, for gateway_token_refreshes_total. */
+  /** Each pass's counts, for omnistream_gateway_token_refreshes_total. */
   onPass?: (pass: RefreshPass) => void;
 }): InstagramTokenRefresher {
   const { repository, graph, pool, intervalMs, refreshWithinMs } = deps;
