@@ -19,7 +19,9 @@ describe('domain metrics on /metrics (docs/services.md, api-gateway)', () => {
   it('counts integrations by state from PostgreSQL on each scrape', async () => {
     const before = (await sample('omnistream_gateway_integrations', 'connection_status="connected"')) ?? 0;
     const { integration } = await whatsAppIntegration(world);
-    expect(await sample('omnistream_gateway_integrations', 'connection_status="pending"')).toBeGreaterThanOrEqual(1);
+    expect(
+      await sample('omnistream_gateway_integrations', 'connection_status="pending"'),
+    ).toBeGreaterThanOrEqual(1);
     await world.call('POST', `/admin/integrations/${integration.id}/verify`);
     expect(await sample('omnistream_gateway_integrations', 'connection_status="connected"')).toBe(before + 1);
     expect(await sample('omnistream_gateway_dlq_dead_letters')).toBe(0);

@@ -72,9 +72,10 @@ describe('admin authentication behind a trusted reverse proxy (TRUSTED_PROXIES)'
     const metrics = (await world.gateway.app.inject({ method: 'GET', url: '/metrics' })).body;
     const count = (reason: string) =>
       Number(
-        new RegExp(`^omnistream_gateway_admin_auth_failures_total\\{reason="${reason}"[^}]*\\} (\\d+)`, 'm').exec(
-          metrics,
-        )?.[1],
+        new RegExp(
+          `^omnistream_gateway_admin_auth_failures_total\\{reason="${reason}"[^}]*\\} (\\d+)`,
+          'm',
+        ).exec(metrics)?.[1],
       );
     // The tests above, in order: 20 + 20 wrong keys, 30 without a key, 5 + 1 + 1 refused as limited.
     expect(count('unknown')).toBe(40);

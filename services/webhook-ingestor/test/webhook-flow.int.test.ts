@@ -91,7 +91,9 @@ describe('webhook-ingestor: verified webhooks become events on Kafka (real broke
     expect(forKnown.length).toBe(2);
     expect(forKnown.every((e) => e.integrationId === integration.id)).toBe(true);
     const metrics = (await ingestor.app.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(metrics).toMatch(/omnistream_inbound_unknown_account_events_total\{[^}]*channel="whatsapp"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(
+      /omnistream_inbound_unknown_account_events_total\{[^}]*channel="whatsapp"[^}]*\} [1-9]/,
+    );
   });
 
   it('verifies and decodes escaped unicode exactly as Meta sends it', async () => {

@@ -180,7 +180,9 @@ describe('an event Kafka refuses for good is quarantined; the webhooks after it 
       (m) => /omnistream_inbound_spool_relay_stuck(\{[^}]*\})? 1\n/.test(m),
     );
     expect(metrics).toMatch(/omnistream_inbound_spool_depth(\{[^}]*\})? 3\n/);
-    const age = Number(/omnistream_inbound_spool_oldest_age_seconds(?:\{[^}]*\})? ([\d.]+)\n/.exec(metrics)?.[1]);
+    const age = Number(
+      /omnistream_inbound_spool_oldest_age_seconds(?:\{[^}]*\})? ([\d.]+)\n/.exec(metrics)?.[1],
+    );
     expect(age).toBeGreaterThanOrEqual(1);
 
     // The operator drops the dead row: the relay moves on and the webhook's events reach Kafka.

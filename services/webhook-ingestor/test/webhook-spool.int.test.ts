@@ -137,7 +137,9 @@ describe('Kafka outage: spool, relay, exactly once per event id (real PostgreSQL
     ).toBe(200);
     expect(await ingestor.spool.count()).toBe(0);
     const metrics = (await ingestor.app.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(metrics).toMatch(/omnistream_webhook_requests_total\{[^}]*channel="whatsapp"[^}]*outcome="spool"[^}]*\} 26/);
+    expect(metrics).toMatch(
+      /omnistream_webhook_requests_total\{[^}]*channel="whatsapp"[^}]*outcome="spool"[^}]*\} 26/,
+    );
     expect(metrics).toMatch(/omnistream_inbound_relayed_events_total\{[^}]*\} 50/);
     // This ingestor's relay must not drain the next test's spool rows.
     await ingestor.close();
