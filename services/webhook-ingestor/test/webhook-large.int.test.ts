@@ -73,9 +73,9 @@ describe('a 3 MB WhatsApp webhook (real process, broker and PostgreSQL)', () => 
 
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     // Straight to Kafka: nothing spooled, nothing quarantined.
-    expect(metrics).toMatch(/webhook_requests_total\{[^}]*outcome="kafka"[^}]*\} 3/);
+    expect(metrics).toMatch(/omnistream_webhook_requests_total\{[^}]*outcome="kafka"[^}]*\} 3/);
     expect(metrics).not.toMatch(/outcome="(spool|quarantine)"/);
-    expect(metrics).not.toMatch(/inbound_spool_quarantined_total\{/);
+    expect(metrics).not.toMatch(/omnistream_inbound_spool_quarantined_total\{/);
     const peak = peakRssMiB(proc.child.pid as number);
 
     const messages = await readMessages({ topic, count: wamids.length, timeoutMs: 60_000, settleMs: 500 });
