@@ -107,7 +107,7 @@ export const TemplateStatusPayloadSchema = z.discriminatedUnion('field', [
 ]);
 export type TemplateStatusPayload = z.infer<typeof TemplateStatusPayloadSchema>;
 
-/** One of `installed_features[]` (see shared/seeds/001: Business Extension install webhook). */
+/** One of `installed_features[]` of the Business Extension install webhook (docs/meta-setup.md, FBE). */
 export const FbeInstalledFeatureSchema = z.object({
   featureInstanceId: IdSchema,
   featureType: z.string().min(1),

@@ -1,9 +1,8 @@
-import { createHash, createHmac } from 'node:crypto';
 import type { Logger } from '@omnistream/logger';
 import type { WhatsAppNumber } from './accounts.ts';
 import type { SimClock } from './clock.ts';
-import { whatsappChangeBody } from './inbound-webhooks.ts';
 import { createRawPoster } from './post-raw.ts';
+import { signedWebhookHeaders, statusWebhookBody } from './status-webhook-body.ts';
 
 export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
 
@@ -132,13 +131,7 @@ export function createStatusWebhooks(deps: {
 
   async function deliver(job: Job, s: Required<StatusWebhookSettings>): Promise<void> {
     const gen = generation;
-    const headers = {
-      'content-type': 'application/json',
-      'x-hub-signature-256': `sha256=${createHmac('sha256', s.appSecret).update(job.body).digest('hex')}`,
-      // Meta still sends the SHA-1 header next to the SHA-256 one.
-      'x-hub-signature': `sha1=${createHmac('sha1', s.appSecret).update(job.body).digest('hex')}`,
-      'user-agent': 'facebookexternalua',
-    };
+    const headers = signedWebhookHeaders(job.body, s.appSecret);
     let outcome: string;
     let ok = false;
     try {
@@ -184,37 +177,7 @@ export function createStatusWebhooks(deps: {
   function payload(input: StatusEventInput): string | undefined {
     const number = deps.numbers(input.phoneNumberId);
     if (!number) return undefined;
-    const nowSec = Math.floor(clock.now() / 1000);
-    const status: Record<string, unknown> = {
-      id: input.messageId,
-      status: input.status,
-      timestamp: String(nowSec),
-    };
-    if (input.recipientKind === 'user') status.recipient_user_id = input.recipientId;
-    else status.recipient_id = input.recipientId;
-    if (input.recipientKind === 'group') status.recipient_type = 'group';
-    if (input.bizOpaqueCallbackData !== undefined)
-      status.biz_opaque_callback_data = input.bizOpaqueCallbackData;
-    // Conversation and pricing ride on sent/delivered (fixtures whatsapp-status-sent*.json); v25
-    // `read` carries neither, `failed` carries errors[].
-    if (input.status === 'sent' || input.status === 'delivered') {
-      const category = input.category ?? 'service';
-      const conversation: Record<string, unknown> = {
-        id: createHash('md5')
-          .update(`${number.phoneNumberId}:${input.recipientId}:${category}`)
-          .digest('hex'),
-      };
-      if (input.status === 'sent') conversation.expiration_timestamp = String(nowSec + 24 * 3600);
-      conversation.origin = { type: category };
-      status.conversation = conversation;
-      status.pricing =
-        category === 'service'
-          ? { billable: false, pricing_model: 'PMP', type: 'free_customer_service', category }
-          : { billable: true, pricing_model: 'PMP', type: 'regular', category };
-    }
-    if (input.errors !== undefined) status.errors = input.errors;
-    // Field order as Meta sends it: `value` before `field` (fixtures).
-    return whatsappChangeBody(number, 'messages', { statuses: [status] });
+    return statusWebhookBody(number, input, clock.now());
   }
 
   return {

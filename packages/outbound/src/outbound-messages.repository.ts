@@ -1,94 +1,21 @@
-import { createCoalescer, type Pool } from '@omnistream/db';
+import type { Pool } from '@omnistream/db';
+import {
+  CLAIM_LIVE,
+  type OutboundError,
+  type OutboundMessage,
+  type OutboundStatus,
+  type Row,
+  toMessage,
+} from './outbound-message.model.ts';
+import { createSendPathBatches } from './outbound-send-batches.ts';
 
-export type OutboundStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'played' | 'failed';
-
-export interface OutboundError {
-  code: string;
-  message: string;
-  retryable: boolean;
-  metaCode?: number | undefined;
-  metaSubcode?: number | undefined;
-  fbtraceId?: string | undefined;
-}
-
-export interface StatusChange {
-  status: OutboundStatus;
-  at: string;
-  error?: OutboundError;
-  /** Why a status was set by hand rather than by a send (an admin's replay). */
-  note?: string;
-}
-
-export interface OutboundMessage {
-  commandId: string;
-  integrationId: string;
-  channel: 'whatsapp' | 'instagram' | 'messenger';
-  recipient: string;
-  messageType: string;
-  status: OutboundStatus;
-  metaMessageId: string | null;
-  attempts: number;
-  lastError: OutboundError | null;
-  history: StatusChange[];
-  createdAt: Date;
-  updatedAt: Date;
-  sentAt: Date | null;
-  deliveredAt: Date | null;
-  readAt: Date | null;
-  /** WhatsApp voice messages: when the customer played it (after read). */
-  playedAt: Date | null;
-  failedAt: Date | null;
-  /** The sender instance that last took the command (claim or Graph attempt), and when. */
-  claimedBy: string | null;
-  claimedAt: Date | null;
-}
-
-/** Already sent (or later): a redelivered command must not be sent again. */
-export const SENT_OR_LATER: ReadonlySet<OutboundStatus> = new Set(['sent', 'delivered', 'read', 'played']);
-
-interface Row {
-  command_id: string;
-  integration_id: string;
-  channel: OutboundMessage['channel'];
-  recipient: string;
-  message_type: string;
-  status: OutboundStatus;
-  meta_message_id: string | null;
-  attempts: number;
-  last_error: OutboundError | null;
-  history: StatusChange[];
-  created_at: Date;
-  updated_at: Date;
-  sent_at: Date | null;
-  delivered_at: Date | null;
-  read_at: Date | null;
-  played_at: Date | null;
-  failed_at: Date | null;
-  claimed_by: string | null;
-  claimed_at: Date | null;
-}
-
-const toMessage = (r: Row): OutboundMessage => ({
-  commandId: r.command_id,
-  integrationId: r.integration_id,
-  channel: r.channel,
-  recipient: r.recipient,
-  messageType: r.message_type,
-  status: r.status,
-  metaMessageId: r.meta_message_id,
-  attempts: r.attempts,
-  lastError: r.last_error,
-  history: r.history,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  sentAt: r.sent_at,
-  deliveredAt: r.delivered_at,
-  readAt: r.read_at,
-  playedAt: r.played_at,
-  failedAt: r.failed_at,
-  claimedBy: r.claimed_by,
-  claimedAt: r.claimed_at,
-});
+export {
+  type OutboundError,
+  type OutboundMessage,
+  type OutboundStatus,
+  SENT_OR_LATER,
+  type StatusChange,
+} from './outbound-message.model.ts';
 
 export interface OutboundMessagesRepository {
   /** Records a command as queued unless it is known already; returns the row either way (the API). */
@@ -159,13 +86,6 @@ export interface OutboundMessagesRepository {
     input: { note: string },
   ): Promise<{ message: OutboundMessage | null; requeued: boolean }>;
 }
-
-/** Whether row `o`'s claimant is a sender whose lease still runs (see sender-instances.repository.ts). */
-const CLAIM_LIVE = `EXISTS (SELECT 1 FROM sender_instances s WHERE s.instance_id = o.claimed_by AND s.lease_until > now())`;
-
-/** Coalesced statements of one kind running at once (the pool has room for the other kinds). */
-const COALESCED_IN_FLIGHT = 2;
-
 const historyEntry = `jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('status', $2::text, 'at', $3::text, 'error', $4::jsonb)))`;
 
 /**
@@ -192,96 +112,7 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
       values: [commandId, status, new Date().toISOString(), error ? JSON.stringify(error) : null, ...params],
     });
   }
-
-  // The send path's three writes (claim, sending, sent) are coalesced: calls made while earlier
-  // ones are in flight share one statement (one round trip, one commit), see createCoalescer. Each
-  // call still resolves only after its own row is committed, so the order of a send (claimed,
-  // marked sending, Graph call, marked sent, result, offset) is unchanged; under load, PostgreSQL
-  // commits far fewer times. Unnested arrays keep each statement's text, and so its plan, fixed.
-  const coalesce = <I, O>(run: (inputs: I[]) => Promise<O[]>) =>
-    createCoalescer<I, O>({ run, maxBatch: 200, maxInFlight: COALESCED_IN_FLIGHT });
-
-  type ClaimInput = Parameters<OutboundMessagesRepository['claimForSend']>[0];
-  type Claimed = Awaited<ReturnType<OutboundMessagesRepository['claimForSend']>>;
-  const claimBatched = coalesce<ClaimInput, Claimed>(async (inputs) => {
-    const { rows } = await pool.query<Row & { created: boolean; claim_live: boolean }>({
-      name: 'outbound_claim_for_send',
-      text: `WITH input AS (
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::text[])
-             AS t(command_id, integration_id, channel, recipient, message_type, claimant)),
-         ins AS (
-           INSERT INTO outbound_messages (command_id, integration_id, channel, recipient, message_type, status, history,
-                                          claimed_by, claimed_at)
-           SELECT command_id, integration_id, channel, recipient, message_type, 'sending',
-                  jsonb_build_array(jsonb_build_object('status', 'queued', 'at', $6::text),
-                                    jsonb_build_object('status', 'sending', 'at', $6::text)),
-                  claimant, now()
-           FROM input
-           ON CONFLICT (command_id) DO NOTHING RETURNING *)
-         SELECT *, true AS created, true AS claim_live FROM ins
-         UNION ALL
-         SELECT o.*, false AS created, ${CLAIM_LIVE} AS claim_live
-         FROM outbound_messages o WHERE o.command_id IN (SELECT command_id FROM input)`,
-      values: [
-        inputs.map((i) => i.commandId),
-        inputs.map((i) => i.integrationId),
-        inputs.map((i) => i.channel),
-        inputs.map((i) => i.recipient),
-        inputs.map((i) => i.messageType),
-        new Date().toISOString(),
-        inputs.map((i) => i.claimant ?? null),
-      ],
-    });
-    // Rows inserted now come from `ins`; rows that existed come from the table (the statement's
-    // snapshot does not see its own inserts, so no row appears twice).
-    const byId = new Map(rows.map((r) => [r.command_id, r]));
-    return inputs.map((i) => {
-      const row = byId.get(i.commandId);
-      if (!row) throw new Error(`claim returned no row for command ${i.commandId}`);
-      return { message: toMessage(row), created: row.created, claimLive: row.claim_live };
-    });
-  });
-
-  type SendingInput = { commandId: string; attempt: number; claimant: string | null };
-  const markSendingBatched = coalesce<SendingInput, void>(async (inputs) => {
-    await pool.query({
-      name: 'outbound_mark_sending_many',
-      text: `UPDATE outbound_messages o SET status = 'sending', attempts = v.attempt, updated_at = now(),
-           claimed_by = COALESCE(v.claimant, o.claimed_by), claimed_at = now(),
-           history = CASE WHEN o.status = 'sending' THEN o.history
-                     ELSE o.history || jsonb_build_array(jsonb_build_object('status', 'sending', 'at', $3::text)) END
-         FROM unnest($1::text[], $2::int[], $4::text[]) AS v(command_id, attempt, claimant)
-         WHERE o.command_id = v.command_id AND o.status IN ('queued', 'sending')`,
-      values: [
-        inputs.map((i) => i.commandId),
-        inputs.map((i) => i.attempt),
-        new Date().toISOString(),
-        inputs.map((i) => i.claimant),
-      ],
-    });
-    return inputs.map(() => undefined);
-  });
-
-  type SentInput = { commandId: string; metaMessageId: string | null; attempts: number };
-  const markSentBatched = coalesce<SentInput, void>(async (inputs) => {
-    // Forward only, as in transition(): a late "sending" never hides "sent" and "sent" never
-    // overwrites delivered, read or failed.
-    await pool.query({
-      name: 'outbound_mark_sent_many',
-      text: `UPDATE outbound_messages o SET status = 'sent', meta_message_id = v.meta_message_id,
-           attempts = v.attempts, sent_at = now(), last_error = NULL, updated_at = now(),
-           history = o.history || jsonb_build_array(jsonb_build_object('status', 'sent', 'at', $4::text))
-         FROM unnest($1::text[], $2::text[], $3::int[]) AS v(command_id, meta_message_id, attempts)
-         WHERE o.command_id = v.command_id AND outbound_status_rank(o.status) < outbound_status_rank('sent')`,
-      values: [
-        inputs.map((i) => i.commandId),
-        inputs.map((i) => i.metaMessageId),
-        inputs.map((i) => i.attempts),
-        new Date().toISOString(),
-      ],
-    });
-    return inputs.map(() => undefined);
-  });
+  const { claimBatched, markSendingBatched, markSentBatched } = createSendPathBatches(pool);
 
   async function get(commandId: string): Promise<OutboundMessage | null> {
     const { rows } = await pool.query<Row>({

@@ -1,6 +1,6 @@
 /**
  * Key names that carry credentials in Meta webhooks. The Business Extension install webhook delivers
- * an `access_token` (shared/seeds/001: "token_type indicates whether the access_token received…"), and
+ * an `access_token` (docs/meta-setup.md, "Facebook Business Extension"), and
  * the inbound event schema rejects one anywhere in `raw`: every downstream system reads the topic.
  */
 const SECRET_KEYS = new Set(['access_token']);
