@@ -10,4 +10,12 @@ export {
 export { checkJsonDepth, MAX_JSON_DEPTH, parseJsonBounded } from './json-depth.ts';
 export { createMetricsRegistry, instrumentHttp } from './metrics.ts';
 export { type OpsOptions, type ReadinessCheck, registerOpsRoutes } from './ops.routes.ts';
+export {
+  type RunningService,
+  type RunServiceOptions,
+  runService,
+  type ServiceBaseConfig,
+  type ServiceContext,
+  type StartedService,
+} from './run-service.ts';
 export { type GracefulShutdown, installGracefulShutdown, type ShutdownStep } from './shutdown.ts';

@@ -7,8 +7,12 @@ export interface ShutdownStep {
 
 export interface GracefulShutdown {
   readonly shuttingDown: boolean;
-  /** Runs the steps once (later calls share the first run); resolves with the exit code. */
-  shutdown(reason: string): Promise<number>;
+  /**
+   * Runs the steps once (later calls share the first run); resolves with the exit code, which is at
+   * least the highest `exitCode` any call asked for (a failed start-up exits 1 even if every step
+   * succeeded, and even when a signal began the shutdown first).
+   */
+  shutdown(reason: string, exitCode?: number): Promise<number>;
 }
 
 /**
@@ -18,7 +22,11 @@ export interface GracefulShutdown {
  */
 export function installGracefulShutdown(options: {
   logger: Logger;
-  steps: readonly ShutdownStep[];
+  /**
+   * Read one step at a time while shutting down, so a step may still add later ones (runService's
+   * first step waits for start-up, which registers the service's steps).
+   */
+  steps: Iterable<ShutdownStep>;
   timeoutMs: number;
   exit?: (code: number) => void;
   signals?: readonly NodeJS.Signals[];
@@ -27,6 +35,7 @@ export function installGracefulShutdown(options: {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let running: Promise<number> | null = null;
   let shuttingDown = false;
+  let floor = 0;
 
   async function runSteps(): Promise<number> {
     let code = 0;
@@ -43,7 +52,8 @@ export function installGracefulShutdown(options: {
     return code;
   }
 
-  function shutdown(reason: string): Promise<number> {
+  function shutdown(reason: string, exitCode = 0): Promise<number> {
+    floor = Math.max(floor, exitCode);
     if (running) return running;
     shuttingDown = true;
     logger.info({ reason, timeoutMs }, 'shutting down');
@@ -55,8 +65,9 @@ export function installGracefulShutdown(options: {
       }, timeoutMs);
       timer.unref();
     });
-    running = Promise.race([runSteps(), deadline]).then((code) => {
+    running = Promise.race([runSteps(), deadline]).then((stepsCode) => {
       clearTimeout(timer);
+      const code = Math.max(stepsCode, floor);
       logger.info({ code }, 'shutdown complete');
       exit(code);
       return code;

@@ -3,7 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testKafka } from '@omnistream/testing';
 import { serviceCommand } from '../../../scripts/service-command.ts';
+import { APP_SECRET, encryptionKeys, VERIFY_TOKEN } from './harness.ts';
 
 // Started as `pnpm start:webhook-ingestor` starts it: its Node flags and environment (package.json).
 const START = serviceCommand('webhook-ingestor');
@@ -17,6 +19,27 @@ export interface IngestorProcess {
   listening: Promise<void>;
   /** Its exit code (null after a signal). */
   exited: Promise<number | null>;
+}
+
+/** The environment of a test ingestor process: the test broker, its database, topic and port. */
+export function ingestorEnv(options: {
+  databaseUrl: string;
+  topic: string;
+  port: number;
+  extra?: Record<string, string>;
+}): Record<string, string> {
+  return {
+    DATABASE_URL: options.databaseUrl,
+    KAFKA_BROKERS: testKafka().brokers.join(','),
+    KAFKA_TOPIC_INBOUND: options.topic,
+    META_APP_SECRET: APP_SECRET,
+    META_VERIFY_TOKEN: VERIFY_TOKEN,
+    TOKEN_ENCRYPTION_KEYS: `k1:${encryptionKeys[0]?.key.toString('base64')}`,
+    WEBHOOK_INGESTOR_PORT: String(options.port),
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ...options.extra,
+  };
 }
 
 /** A real webhook-ingestor process with `env` on top of the start script's own. */

@@ -2,8 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { freePorts, readMessages, testKafka, uniqueTopic, useTestDatabase } from '@omnistream/testing';
 import { topicRecordCount } from '@omnistream/testing/harness';
 import { afterAll, describe, expect, it } from 'vitest';
-import { APP_SECRET, encryptionKeys, VERIFY_TOKEN } from './harness.ts';
-import { type IngestorProcess, startIngestorProcess } from './ingestor-process.ts';
+import { type IngestorProcess, ingestorEnv, startIngestorProcess } from './ingestor-process.ts';
 import { whatsappWebhook } from './payloads.ts';
 
 const WORKERS = 16;
@@ -28,19 +27,13 @@ describe('two webhook-ingestor processes on one topic, one restarted under load 
     const topic = await uniqueTopic({ label: 'ingest-scale' });
     const brokers = testKafka().brokers;
     const ports = (await freePorts(2)) as [number, number];
-    const envFor = (i: number) => ({
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: brokers.join(','),
-      KAFKA_CLIENT_ID: `ingestor${i}`,
-      KAFKA_TOPIC_INBOUND: topic,
-      META_APP_SECRET: APP_SECRET,
-      META_VERIFY_TOKEN: VERIFY_TOKEN,
-      TOKEN_ENCRYPTION_KEYS: `k1:${encryptionKeys[0]?.key.toString('base64')}`,
-      WEBHOOK_INGESTOR_PORT: String(ports[i]),
-      HTTP_HOST: '127.0.0.1',
-      SPOOL_RELAY_INTERVAL_MS: '200',
-      LOG_LEVEL: 'info',
-    });
+    const envFor = (i: number) =>
+      ingestorEnv({
+        databaseUrl: db.url,
+        topic,
+        port: ports[i] as number,
+        extra: { KAFKA_CLIENT_ID: `ingestor${i}`, SPOOL_RELAY_INTERVAL_MS: '200' },
+      });
     const start = (i: number) => {
       const proc = startIngestorProcess(envFor(i));
       children.push(proc.child);

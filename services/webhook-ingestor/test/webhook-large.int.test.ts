@@ -3,8 +3,7 @@ import { createKafka, ensureTopics } from '@omnistream/kafka';
 import { createLogger } from '@omnistream/logger';
 import { freePorts, readMessages, testKafka, useTestDatabase } from '@omnistream/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { APP_SECRET, encryptionKeys, VERIFY_TOKEN } from './harness.ts';
-import { startIngestorProcess } from './ingestor-process.ts';
+import { ingestorEnv, startIngestorProcess } from './ingestor-process.ts';
 import { largeWhatsappWebhook } from './payloads.ts';
 
 /** Peak resident memory of a process so far (VmHWM), in MiB. */
@@ -33,19 +32,15 @@ describe('a 3 MB WhatsApp webhook (real process, broker and PostgreSQL)', () => 
       logger,
     });
     const [port] = await freePorts(1);
-    const proc = startIngestorProcess({
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: testKafka().brokers.join(','),
-      KAFKA_TOPIC_INBOUND: topic,
-      META_APP_SECRET: APP_SECRET,
-      META_VERIFY_TOKEN: VERIFY_TOKEN,
-      TOKEN_ENCRYPTION_KEYS: `k1:${encryptionKeys[0]?.key.toString('base64')}`,
-      WEBHOOK_INGESTOR_PORT: String(port),
-      HTTP_HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      // Generous: this test is about size, not about a loaded CI machine's latency.
-      KAFKA_PUBLISH_TIMEOUT_MS: '10000',
-    });
+    const proc = startIngestorProcess(
+      ingestorEnv({
+        databaseUrl: db.url,
+        topic,
+        port: port as number,
+        // Generous: this test is about size, not about a loaded CI machine's latency.
+        extra: { KAFKA_PUBLISH_TIMEOUT_MS: '10000' },
+      }),
+    );
     stops.push(() => proc.child.kill('SIGKILL'));
     await proc.listening;
     const idle = peakRssMiB(proc.child.pid as number);

@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { freePorts, readMessages, testKafka, uniqueTopic, useTestDatabase } from '@omnistream/testing';
+import { freePorts, readMessages, uniqueTopic, useTestDatabase } from '@omnistream/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { APP_SECRET, encryptionKeys, VERIFY_TOKEN } from './harness.ts';
-import { startIngestorProcess } from './ingestor-process.ts';
+import { APP_SECRET } from './harness.ts';
+import { ingestorEnv, startIngestorProcess } from './ingestor-process.ts';
 import { whatsappWebhook } from './payloads.ts';
 
 describe('webhook-ingestor process: SIGTERM during load (real process, broker and PostgreSQL)', () => {
@@ -15,17 +15,7 @@ describe('webhook-ingestor process: SIGTERM during load (real process, broker an
   it('refuses new webhooks, finishes in-flight ones, exits 0 within 10 s, and loses nothing it acknowledged', async () => {
     const topic = await uniqueTopic({ label: 'shutdown' });
     const [port] = await freePorts(1);
-    const proc = startIngestorProcess({
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: testKafka().brokers.join(','),
-      KAFKA_TOPIC_INBOUND: topic,
-      META_APP_SECRET: APP_SECRET,
-      META_VERIFY_TOKEN: VERIFY_TOKEN,
-      TOKEN_ENCRYPTION_KEYS: `k1:${encryptionKeys[0]?.key.toString('base64')}`,
-      WEBHOOK_INGESTOR_PORT: String(port),
-      HTTP_HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-    });
+    const proc = startIngestorProcess(ingestorEnv({ databaseUrl: db.url, topic, port: port as number }));
     child = proc.child;
     await proc.listening;
     const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
