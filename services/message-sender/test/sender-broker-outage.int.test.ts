@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createKafka, ensureTopics, type TopicNames } from '@omnistream/kafka';
 import { createOutboundMessagesRepository } from '@omnistream/outbound';
-import { registerOpsRoutes } from '@omnistream/service-kit';
 import { readMessages, useTestDatabase } from '@omnistream/testing';
 import { type KafkaJarsBroker, startKafkaFromJars } from '@omnistream/testing/harness';
-import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
 import { startSender } from '../src/sender.ts';
 import { command, commandProducer, logger, settingsFor, startWorld, stopSender, until } from './harness.ts';
 
@@ -48,10 +47,11 @@ describe('message-sender through a broker crash (real Kafka killed and restarted
       pool: db.pool,
     });
     cleanups.push(() => stopSender(sender));
-    const ops = Fastify();
-    registerOpsRoutes(ops, {
+    // The ops server main.ts serves, on the sender's own readiness checks.
+    const ops = buildApp({
+      logger,
       registry: sender.registry,
-      checks: sender.readiness,
+      readiness: sender.readiness,
       isShuttingDown: () => false,
     });
     cleanups.push(() => ops.close());
@@ -59,7 +59,9 @@ describe('message-sender through a broker crash (real Kafka killed and restarted
       const res = await ops.inject({ method: 'GET', url: '/readyz' });
       return { status: res.statusCode, checks: res.json().checks as Record<string, boolean> };
     };
-    expect(await readyz()).toMatchObject({ status: 200, checks: { commands: true, 'status-tracker': true } });
+    // Both consumers join their groups shortly after start-up; until then /readyz says so.
+    const ready = await until(readyz, (r) => r.status === 200, 60_000);
+    expect(ready).toMatchObject({ status: 200, checks: { commands: true, 'status-tracker': true } });
 
     const N = 300;
     const cmds = Array.from({ length: N }, (_, i) =>
