@@ -7,6 +7,7 @@ export {
   type IntegrationStatus,
   type TokenType,
 } from './integration.ts';
+export { countIntegrations, type IntegrationCount } from './integration-counts.ts';
 export {
   type ActiveIntegrationToken,
   type CheckedToken,
@@ -25,6 +26,11 @@ export {
   TokenDecryptionError,
   tokenLast4,
 } from './token-cipher.ts';
+export {
+  ENCRYPTED_TOKEN_COLUMNS,
+  type EncryptedTokenColumn,
+  reencryptTokenColumns,
+} from './token-columns.ts';
 export {
   createTokenProvider,
   ENV_FALLBACK_INTEGRATION_ID,

@@ -44,3 +44,48 @@ export function accountIdOf(
   if (!id) throw new Error(`integration has no ${i.channel} account id`);
   return id;
 }
+
+export interface NewIntegration {
+  channel: Channel;
+  name?: string | null;
+  phoneNumberId?: string | null;
+  wabaId?: string | null;
+  pageId?: string | null;
+  igUserId?: string | null;
+  businessManagerId?: string | null;
+  token: string;
+  tokenType?: TokenType;
+  tokenExpiresAt?: Date | null;
+}
+
+export interface IntegrationPatch {
+  name?: string | null;
+  wabaId?: string | null;
+  businessManagerId?: string | null;
+  status?: IntegrationStatus;
+  needsReauth?: boolean;
+}
+
+export interface ListIntegrationsQuery {
+  channel?: Channel;
+  status?: IntegrationStatus;
+  connectionStatus?: ConnectionStatus;
+  limit?: number;
+  /** Opaque cursor from a previous page's nextCursor. */
+  cursor?: string | null;
+}
+
+/**
+ * Which token a check was about: the integration as it was read together with that token. A result
+ * is recorded only while the row still holds it, so a check racing a rotation cannot mark the new
+ * token with the old one's verdict.
+ */
+export interface CheckedToken {
+  tokenLast4: string;
+  rotatedAt: Date | null;
+}
+
+export interface ActiveIntegrationToken {
+  integration: Integration;
+  token: string;
+}

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { withTransaction } from '@omnistream/db';
 import { useTestDatabase } from '@omnistream/testing';
 import { describe, expect, it } from 'vitest';
 import {
@@ -135,6 +136,29 @@ describe('integrations repository (real PostgreSQL)', () => {
     expect(new Set(seen).size).toBe(seen.length);
     for (const id of ids) expect(seen).toContain(id);
     await expect(repo().list({ cursor: 'garbage' })).rejects.toThrow(/invalid pagination cursor/);
+  });
+
+  it("bound to a transaction's client: finds the account's active row locked, and its writes roll back together", async () => {
+    const pageId = phone();
+    const existing = await repo().create({ channel: 'messenger', pageId, token: 'page-token-1111' });
+    const cipher = createTokenCipher([k1]);
+    const failed = withTransaction(db.pool, async (client) => {
+      const inTx = createIntegrationsRepository({ pool: client, cipher });
+      const found = await inTx.findActiveForUpdate({ channel: 'messenger', accountId: pageId });
+      expect(found?.id).toBe(existing.id);
+      // Another writer cannot take the row while this transaction holds it.
+      await expect(
+        db.pool.query('SELECT id FROM integrations WHERE id = $1 FOR UPDATE NOWAIT', [existing.id]),
+      ).rejects.toMatchObject({ code: '55P03' });
+      expect(await inTx.findActiveForUpdate({ channel: 'messenger', accountId: phone() })).toBeNull();
+      await inTx.rotateToken(existing.id, { token: 'page-token-2222' });
+      await inTx.create({ channel: 'instagram', igUserId: pageId, token: 'ig-token-3333' });
+      throw new Error('abandon the onboarding');
+    });
+    await expect(failed).rejects.toThrow('abandon the onboarding');
+    expect((await repo().get(existing.id))?.tokenLast4).toBe('1111');
+    const { rows } = await db.pool.query('SELECT 1 FROM integrations WHERE ig_user_id = $1', [pageId]);
+    expect(rows).toHaveLength(0);
   });
 
   it('key rotation: old rows still decrypt, re-encryption moves every row to the newest key', async () => {

@@ -1,140 +1,35 @@
-import type { Pool, Queryable } from '@omnistream/db';
+import type { Queryable } from '@omnistream/db';
 import type {
+  ActiveIntegrationToken,
   Channel,
+  CheckedToken,
   ConnectionError,
-  ConnectionStatus,
   Integration,
-  IntegrationStatus,
+  IntegrationPatch,
+  ListIntegrationsQuery,
+  NewIntegration,
   TokenType,
 } from './integration.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  type Row,
+  rethrowConflict,
+  stillHolds,
+  toIntegration,
+  UUID,
+} from './integration-rows.ts';
 import { type TokenCipher, tokenLast4 } from './token-cipher.ts';
+import { reencryptTokenColumns } from './token-columns.ts';
 
-export interface NewIntegration {
-  channel: Channel;
-  name?: string | null;
-  phoneNumberId?: string | null;
-  wabaId?: string | null;
-  pageId?: string | null;
-  igUserId?: string | null;
-  businessManagerId?: string | null;
-  token: string;
-  tokenType?: TokenType;
-  tokenExpiresAt?: Date | null;
-}
-
-export interface IntegrationPatch {
-  name?: string | null;
-  wabaId?: string | null;
-  businessManagerId?: string | null;
-  status?: IntegrationStatus;
-  needsReauth?: boolean;
-}
-
-export interface ListIntegrationsQuery {
-  channel?: Channel;
-  status?: IntegrationStatus;
-  connectionStatus?: ConnectionStatus;
-  limit?: number;
-  /** Opaque cursor from a previous page's nextCursor. */
-  cursor?: string | null;
-}
-
-/**
- * Which token a check was about: the integration as it was read together with that token. A result
- * is recorded only while the row still holds it, so a check racing a rotation cannot mark the new
- * token with the old one's verdict.
- */
-export interface CheckedToken {
-  tokenLast4: string;
-  rotatedAt: Date | null;
-}
-
-/** SQL: the row still holds the token described by $a (last 4) and $b (rotated_at, ms precision). */
-const stillHolds = (a: number, b: number) =>
-  `token_last4 = $${a} AND date_trunc('milliseconds', rotated_at) IS NOT DISTINCT FROM $${b}::timestamptz`;
-
-export interface ActiveIntegrationToken {
-  integration: Integration;
-  token: string;
-}
-
-/** A second active integration for the same channel and account. */
-export class IntegrationConflictError extends Error {
-  override name = 'IntegrationConflictError';
-}
-
-interface Row {
-  id: string;
-  channel: Channel;
-  name: string | null;
-  phone_number_id: string | null;
-  waba_id: string | null;
-  page_id: string | null;
-  ig_user_id: string | null;
-  business_manager_id: string | null;
-  token_ciphertext: string;
-  token_key_id: string;
-  token_last4: string;
-  token_type: TokenType;
-  token_expires_at: Date | null;
-  status: IntegrationStatus;
-  needs_reauth: boolean;
-  connection_status: ConnectionStatus;
-  connection_error: ConnectionError | null;
-  verified_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  rotated_at: Date | null;
-}
-
-function toIntegration(r: Row): Integration {
-  return {
-    id: r.id,
-    channel: r.channel,
-    name: r.name,
-    phoneNumberId: r.phone_number_id,
-    wabaId: r.waba_id,
-    pageId: r.page_id,
-    igUserId: r.ig_user_id,
-    businessManagerId: r.business_manager_id,
-    tokenLast4: r.token_last4,
-    tokenType: r.token_type,
-    tokenKeyId: r.token_key_id,
-    tokenExpiresAt: r.token_expires_at,
-    status: r.status,
-    needsReauth: r.needs_reauth,
-    connectionStatus: r.connection_status,
-    connectionError: r.connection_error,
-    verifiedAt: r.verified_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    rotatedAt: r.rotated_at,
-  };
-}
-
-// The cursor carries created_at as PostgreSQL's own text (microseconds): a JS Date keeps only
-// milliseconds, and a truncated cursor repeats rows created within the same millisecond.
-function encodeCursor(r: Row & { cursor_created_at: string }): string {
-  return Buffer.from(JSON.stringify([r.cursor_created_at, r.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string')
-      return [value[0], value[1]];
-  } catch {}
-  throw new RangeError('invalid pagination cursor');
-}
-
-function rethrowConflict(err: unknown): never {
-  if ((err as { code?: string }).code === '23505') {
-    throw new IntegrationConflictError('an active integration already exists for this channel and account', {
-      cause: err,
-    });
-  }
-  throw err;
-}
+export type {
+  ActiveIntegrationToken,
+  CheckedToken,
+  IntegrationPatch,
+  ListIntegrationsQuery,
+  NewIntegration,
+} from './integration.ts';
+export { IntegrationConflictError } from './integration-rows.ts';
 
 export interface IntegrationsRepository {
   create(input: NewIntegration): Promise<Integration>;
@@ -162,6 +57,12 @@ export interface IntegrationsRepository {
    * new token has not been refused, and nothing changes). Returns whether the flag was set.
    */
   flagNeedsReauth(id: string, checked: CheckedToken, error: ConnectionError): Promise<boolean>;
+  /**
+   * The active integration of a channel's account, its row locked FOR UPDATE until the transaction
+   * ends: bind the repository to a transaction's client (withTransaction) to create-or-update one
+   * account without racing another writer. Account: phone number id, Page id or IG user id.
+   */
+  findActiveForUpdate(where: { channel: Channel; accountId: string }): Promise<Integration | null>;
   /** Every active integration with its decrypted token (the TokenProvider's snapshot). */
   loadActiveTokens(): Promise<ActiveIntegrationToken[]>;
   /**
@@ -171,38 +72,12 @@ export interface IntegrationsRepository {
   reencryptAll(): Promise<{ reencrypted: number }>;
 }
 
-interface EncryptedTokenColumn {
-  table: string;
-  pk: string;
-  ciphertext: string;
-  keyId: string;
-}
-
 /**
- * Every column holding a token encrypted with the token cipher. A table that stores a token adds
- * its columns here, so key rotation (`pnpm keys:reencrypt`, `POST /admin/keys/reencrypt`) covers it.
+ * The one place that reads and writes the `integrations` table. `pool` is any queryable: the pool,
+ * or a transaction's client, so several calls commit or roll back together.
  */
-const ENCRYPTED_TOKEN_COLUMNS: readonly EncryptedTokenColumn[] = [
-  { table: 'integrations', pk: 'id', ciphertext: 'token_ciphertext', keyId: 'token_key_id' },
-  // FBE installs (migration 005): the webhook's token and the client business's system-user token.
-  {
-    table: 'fbe_installations',
-    pk: 'external_business_id',
-    ciphertext: 'token_ciphertext',
-    keyId: 'token_key_id',
-  },
-  {
-    table: 'fbe_installations',
-    pk: 'external_business_id',
-    ciphertext: 'system_user_token_ciphertext',
-    keyId: 'system_user_token_key_id',
-  },
-];
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function createIntegrationsRepository(deps: {
-  pool: Pool;
+  pool: Queryable;
   cipher: TokenCipher;
 }): IntegrationsRepository {
   const { pool, cipher } = deps;
@@ -211,38 +86,6 @@ export function createIntegrationsRepository(deps: {
     if (!UUID.test(id)) return null;
     const { rows } = await db.query<Row>('SELECT * FROM integrations WHERE id = $1', [id]);
     return rows[0] ? toIntegration(rows[0]) : null;
-  }
-
-  async function reencryptColumn(c: EncryptedTokenColumn): Promise<number> {
-    let done = 0;
-    // Small batches under row locks: a concurrent rotation waits for the batch (or the batch
-    // waits for it), so no token is overwritten with a stale value.
-    for (;;) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const { rows } = await client.query<{ pk: string; ciphertext: string; key_id: string }>(
-          `SELECT ${c.pk} AS pk, ${c.ciphertext} AS ciphertext, ${c.keyId} AS key_id FROM ${c.table}
-           WHERE ${c.keyId} <> $1 ORDER BY ${c.pk} LIMIT 100 FOR UPDATE`,
-          [cipher.currentKeyId],
-        );
-        for (const r of rows) {
-          const enc = cipher.encrypt(cipher.decrypt({ ciphertext: r.ciphertext, keyId: r.key_id }));
-          await client.query(
-            `UPDATE ${c.table} SET ${c.ciphertext} = $2, ${c.keyId} = $3 WHERE ${c.pk} = $1`,
-            [r.pk, enc.ciphertext, enc.keyId],
-          );
-        }
-        await client.query('COMMIT');
-        done += rows.length;
-        if (rows.length === 0) return done;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-    }
   }
 
   return {
@@ -410,10 +253,21 @@ export function createIntegrationsRepository(deps: {
       }));
     },
 
+    async findActiveForUpdate(where) {
+      // integration_account_id() is the expression of the one-active-per-account index
+      // (migration 001), so this finds exactly the row a create would conflict with.
+      const { rows } = await pool.query<Row>(
+        `SELECT * FROM integrations
+         WHERE status = 'active' AND channel = $1
+           AND integration_account_id(channel, phone_number_id, page_id, ig_user_id) = $2
+         FOR UPDATE`,
+        [where.channel, where.accountId],
+      );
+      return rows[0] ? toIntegration(rows[0]) : null;
+    },
+
     async reencryptAll() {
-      let reencrypted = 0;
-      for (const column of ENCRYPTED_TOKEN_COLUMNS) reencrypted += await reencryptColumn(column);
-      return { reencrypted };
+      return { reencrypted: await reencryptTokenColumns(pool, cipher) };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from './app-error.ts';
 
 export interface ErrorBody {
@@ -68,12 +68,38 @@ function toAppError(err: FastifyError | AppError | Error): AppError | null {
 }
 
 /**
+ * A route that answers its failures in a form of its own (an HTML page for a browser flow): sends
+ * (and logs) the answer and returns the reply, or returns undefined to leave the error to the JSON
+ * answer. `err` is what `translate` made of the error, else the error as thrown.
+ */
+export type FailureResponder = (
+  err: FastifyError | AppError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => FastifyReply | undefined;
+
+export interface ErrorHandlerOptions {
+  /**
+   * Runs before the mapping below: the AppError a service-specific error stands for (e.g. its
+   * database being unreachable as a 503 with Retry-After), or null to map the error as usual.
+   */
+  translate?: ((err: FastifyError | Error) => AppError | null) | undefined;
+  /** Runs after `translate`, before the JSON answer; see FailureResponder. */
+  respond?: FailureResponder | undefined;
+}
+
+/**
  * One error handler per service: AppErrors and fastify's client errors become
  * `{ error: { code, message, requestId } }` with their status; anything else is a 500 whose
- * message is hidden from the client and logged under an error id.
+ * message is hidden from the client and logged under an error id. Without options that is all it
+ * does; `translate` and `respond` let a service add its own errors and answer forms without a
+ * second handler (fastify hands an error only to the nearest scope's handler).
  */
-export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError, request, reply) => {
+export function registerErrorHandler(app: FastifyInstance, options: ErrorHandlerOptions = {}): void {
+  app.setErrorHandler((thrown: FastifyError, request, reply) => {
+    const err = options.translate?.(thrown) ?? thrown;
+    const answered = options.respond?.(err, request, reply);
+    if (answered !== undefined) return answered;
     const mapped = toAppError(err);
     if (mapped) {
       if (mapped.status >= 500) request.log.error({ err }, mapped.message);

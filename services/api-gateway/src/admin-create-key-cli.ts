@@ -3,7 +3,7 @@
 import { loadConfigOrExit, logBlock, postgresBlock, z } from '@omnistream/config';
 import { openServicePool } from '@omnistream/db';
 import { createLogger } from '@omnistream/logger';
-import { createAdminKeysRepository } from './admin-keys.repository.ts';
+import { createAdminKeysRepository } from './features/admin-keys/index.ts';
 
 const config = loadConfigOrExit(z.object({ ...logBlock, ...postgresBlock }), 'admin:create-key');
 const logger = createLogger({ name: 'admin-create-key', level: config.LOG_LEVEL });

@@ -16,49 +16,42 @@ import {
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
-import type { AdminApp } from './admin-app.ts';
-import { registerAdminAuth } from './admin-auth.ts';
-import type { AdminKeysRepository } from './admin-keys.repository.ts';
-import type { AuthFailureLimiter } from './auth-failure-limiter.ts';
-import { answerDatabaseOutagesWith503 } from './database-unavailable.ts';
-import { type GatewayMetrics, NO_METRICS } from './gateway-metrics.ts';
-import { type QuarantineRouteDeps, registerQuarantineRoutes } from './quarantine/quarantine.routes.ts';
-import { refuseUnstorableStrings } from './request-strings.ts';
-import { type AdminKeysRouteDeps, registerAdminKeyRoutes } from './routes/admin-keys.routes.ts';
-import { type ContactsRouteDeps, registerContactRoutes } from './routes/contacts.routes.ts';
-import { type DlqRouteDeps, registerDlqRoutes } from './routes/dlq.routes.ts';
-import { type FbeRouteDeps, registerFbeRoutes } from './routes/fbe.routes.ts';
-import { type IntegrationsRouteDeps, registerIntegrationRoutes } from './routes/integrations.routes.ts';
-import { type MessagesRouteDeps, registerMessageRoutes } from './routes/messages.routes.ts';
-import { type OauthRouteDeps, registerOauthRoutes } from './routes/oauth.routes.ts';
-import { registerTemplateRoutes, type TemplatesRouteDeps } from './routes/templates.routes.ts';
-import { zodValidatorCompiler } from './zod-validator.ts';
+import type { AdminApp } from './shared/admin-app.ts';
+import { type AdminAuthDeps, registerAdminAuth } from './shared/admin-auth.ts';
+import { databaseUnavailable } from './shared/database-unavailable.ts';
+import type { FailureResponder, RegisterRoutes } from './shared/feature.ts';
+import { refuseUnstorableStrings } from './shared/request-strings.ts';
+import { zodValidatorCompiler } from './shared/zod-validator.ts';
 
-export interface GatewayCoreDeps {
+/** Every feature's routes, as its start function returned them (gateway.ts). */
+export interface GatewayRoutes {
+  adminKeys: RegisterRoutes;
+  integrations: RegisterRoutes;
+  messages: RegisterRoutes;
+  templates: RegisterRoutes;
+  dlq: RegisterRoutes;
+  fbe: RegisterRoutes;
+  contacts: RegisterRoutes;
+  quarantine: RegisterRoutes;
+  /** Outside /admin: the start routes authenticate the admin themselves, callbacks by their state. */
+  oauth: RegisterRoutes;
+}
+
+export interface GatewayAppDeps {
   logger: Logger;
   registry: Registry;
   readiness: readonly ReadinessCheck[];
   isShuttingDown(): boolean;
-  adminKeys: AdminKeysRepository;
-  authLimiter: AuthFailureLimiter;
+  /** Admin key checks, the failure limiter and the failure counter. */
+  auth: AdminAuthDeps;
   /** Timeouts and the connection cap of the HTTP server (defaults: DEFAULT_HTTP_LIMITS). */
   httpLimits?: HttpLimits | undefined;
   /** TRUSTED_PROXIES: whose X-Forwarded-For names the client (default: nobody's). */
   trustedProxies?: readonly string[] | undefined;
-  metrics?: GatewayMetrics | undefined;
+  routes: GatewayRoutes;
+  /** Failures a feature answers in its own form (the OAuth callbacks' page for browsers). */
+  respondToFailure?: FailureResponder | undefined;
 }
-
-export type GatewayAppDeps = GatewayCoreDeps &
-  AdminKeysRouteDeps &
-  IntegrationsRouteDeps &
-  MessagesRouteDeps &
-  TemplatesRouteDeps &
-  DlqRouteDeps &
-  OauthRouteDeps &
-  FbeRouteDeps &
-  ContactsRouteDeps &
-  QuarantineRouteDeps;
-
 /** Every admin route's OpenAPI security requirement: the bearer admin key. */
 const ADMIN_SECURITY = [{ adminKey: [] }];
 
@@ -96,7 +89,8 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
+  // The one error handler: PostgreSQL being down is a 503 with Retry-After wherever it happens.
+  registerErrorHandler(app, { translate: databaseUnavailable, respond: deps.respondToFailure });
   instrumentHttp(app, deps.registry);
 
   await app.register(fastifySwagger, {
@@ -124,14 +118,9 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
     isShuttingDown: deps.isShuttingDown,
   });
 
-  const auth = {
-    keys: deps.adminKeys,
-    limiter: deps.authLimiter,
-    onFailure: (deps.metrics ?? NO_METRICS).authFailure,
-  };
+  const { routes } = deps;
   // Every API route (not the ops routes, which answer for themselves) in one scope.
   await app.register(async (api) => {
-    answerDatabaseOutagesWith503(api);
     refuseUnstorableStrings(api);
     await api.register(
       async (scope) => {
@@ -139,22 +128,20 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
         admin.addHook('onRoute', (route) => {
           route.schema = { ...route.schema, security: ADMIN_SECURITY };
         });
-        registerAdminAuth(admin, auth);
-        registerAdminKeyRoutes(admin, deps);
-        registerIntegrationRoutes(admin, deps);
-        registerMessageRoutes(admin, deps);
-        registerTemplateRoutes(admin, deps);
-        registerDlqRoutes(admin, deps);
-        registerFbeRoutes(admin, deps);
-        registerContactRoutes(admin, deps);
-        registerQuarantineRoutes(admin, deps);
+        registerAdminAuth(admin, deps.auth);
+        // One line per feature (docs/architecture.md).
+        routes.adminKeys(admin);
+        routes.integrations(admin);
+        routes.messages(admin);
+        routes.templates(admin);
+        routes.dlq(admin);
+        routes.fbe(admin);
+        routes.contacts(admin);
+        routes.quarantine(admin);
       },
       { prefix: '/admin' },
     );
-
-    // OAuth onboarding: `start` routes authenticate the admin themselves (a browser redirect cannot
-    // carry a bearer header everywhere), callbacks are authenticated by their single-use state.
-    registerOauthRoutes(api as unknown as AdminApp, { ...deps, auth });
+    routes.oauth(api as unknown as AdminApp);
   });
 
   // During shutdown every response closes its connection, so keep-alive clients move on.

@@ -20,25 +20,21 @@ import {
 } from '@omnistream/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { createAdminKeysRepository } from './admin-keys.repository.ts';
 import { buildApp } from './app.ts';
-import { createAuthFailureLimiter } from './auth-failure-limiter.ts';
-import { startTogether } from './background-consumers.ts';
-import { createContactIdentitiesRepository } from './contacts/contact-identities.repository.ts';
-import { createIdentityLinking } from './contacts/identity-linking.service.ts';
-import { createDeadLettersRepository } from './dlq/dead-letters.repository.ts';
-import { startDlqMirror } from './dlq/dlq-mirror.consumer.ts';
-import { createDlqReplayer } from './dlq/dlq-replayer.ts';
-import { createFbeService } from './fbe/fbe.service.ts';
-import { createFbeEventHandlers } from './fbe/fbe-events.handler.ts';
-import { createFbeInstallationsRepository } from './fbe/fbe-installations.repository.ts';
-import { createGatewayMetrics } from './gateway-metrics.ts';
-import { startInboundEventsConsumer } from './inbound/inbound-events.consumer.ts';
-import { startMessages } from './messages/start-messages.ts';
-import type { OauthSettings } from './oauth/oauth-settings.ts';
-import { startOauth } from './oauth/start-oauth.ts';
-import { createSpoolQuarantineRepository } from './quarantine/spool-quarantine.repository.ts';
-import { startTemplates } from './templates/start-templates.ts';
+import { startAdminKeys } from './features/admin-keys/index.ts';
+import { startContacts } from './features/contacts/index.ts';
+import { startDlq } from './features/dlq/index.ts';
+import { startFbe } from './features/fbe/index.ts';
+import { startInbound } from './features/inbound/index.ts';
+import { startIntegrations } from './features/integrations/index.ts';
+import { startMessages } from './features/messages/index.ts';
+import type { OauthSettings } from './features/oauth/index.ts';
+import { startOauth } from './features/oauth/index.ts';
+import { startQuarantine } from './features/quarantine/index.ts';
+import { startTemplates } from './features/templates/index.ts';
+import { createAuthFailureLimiter } from './shared/auth-failure-limiter.ts';
+import { startTogether } from './shared/background-consumers.ts';
+import { createGatewayMetrics } from './shared/gateway-metrics.ts';
 
 export interface GatewaySettings {
   brokers: string[];
@@ -99,16 +95,17 @@ export async function startGateway(deps: {
   pool: Pool;
   isShuttingDown?: () => boolean;
 }): Promise<Gateway> {
-  const { settings, logger, pool } = deps;
-  const redactorOption = deps.redactor ? { redactor: deps.redactor } : {};
+  const { settings, logger, pool, redactor } = deps;
+  const redactorOption = redactor ? { redactor } : {};
+  // Shared parts first: the token cipher, the integrations repository, metrics, admin keys.
   const cipher = createTokenCipher(settings.encryptionKeys);
   const integrations = createIntegrationsRepository({ pool, cipher });
-  const adminKeys = createAdminKeysRepository({ pool });
-  if (settings.bootstrapAdminKey) {
-    deps.redactor?.addSecret(settings.bootstrapAdminKey);
-    const { created } = await adminKeys.ensure({ name: 'bootstrap', key: settings.bootstrapAdminKey });
-    if (created) logger.info('stored ADMIN_API_KEY as the admin key named "bootstrap"');
-  }
+  const adminKeys = await startAdminKeys({
+    pool,
+    logger,
+    redactor,
+    bootstrapKey: settings.bootstrapAdminKey,
+  });
 
   // Each part adds its step as it starts; shutdown runs them last-started first: the consumers
   // before the template sync their handlers may start, every consumer and job before the producer
@@ -116,6 +113,11 @@ export async function startGateway(deps: {
   const shutdownSteps: ShutdownStep[] = [];
   const registry = createMetricsRegistry('api-gateway');
   const metrics = createGatewayMetrics({ registry, pool, logger });
+  const auth = {
+    keys: adminKeys.repository,
+    limiter: createAuthFailureLimiter({ failuresPerMinute: settings.authFailuresPerMinute }),
+    onFailure: metrics.authFailure,
+  };
   const onShutdown = (name: string, run: ShutdownStep['run']) => shutdownSteps.unshift({ name, run });
 
   const tokenProvider = createTokenProvider({
@@ -143,6 +145,8 @@ export async function startGateway(deps: {
     const outbound = createOutboundMessagesRepository({ pool });
     const reloadTokens = () => tokenProvider.refresh();
 
+    // One start call per feature (docs/architecture.md).
+    const integrationsFeature = startIntegrations({ integrations, graph, redactor, tokenProvider });
     const templates = startTemplates({
       pool,
       graph,
@@ -178,31 +182,39 @@ export async function startGateway(deps: {
       logger,
       metrics,
       reloadTokens,
+      auth,
     });
     onShutdown('stop Instagram token refresh', () => oauth.stop());
-    const deadLetters = createDeadLettersRepository({ pool });
-    const fbeInstallations = createFbeInstallationsRepository({ pool, cipher });
-    const fbeHandlers = createFbeEventHandlers({
-      installations: fbeInstallations,
+    const fbe = startFbe({
+      pool,
       cipher,
+      graph,
+      appId: settings.oauth.metaAppId,
+      appSecret: settings.graph.appSecret,
       logger,
-      redactor: deps.redactor,
+      redactor,
     });
-
+    const contacts = startContacts({ pool, integrations, graph, logger });
+    const quarantine = startQuarantine({ pool });
+    const dlq = startDlq({
+      pool,
+      kafka,
+      groupId: `${settings.groupId}.dlq-mirror`,
+      dlqTopic: settings.topics.dlq,
+      outboundTopic: settings.topics.outbound,
+      outbound,
+      producer,
+      logger,
+      metrics,
+    });
     const [dlqMirror, inbound] = await startTogether(
-      startDlqMirror({
-        kafka,
-        logger,
-        groupId: `${settings.groupId}.dlq-mirror`,
-        topic: settings.topics.dlq,
-        repository: deadLetters,
-      }),
-      startInboundEventsConsumer({
+      dlq.mirror,
+      startInbound({
         kafka,
         logger,
         groupId: `${settings.groupId}.inbound`,
         topic: settings.topics.inbound,
-        handlers: { template_status: templates.onTemplateStatus, ...fbeHandlers },
+        handlers: { template_status: templates.onTemplateStatus, ...fbe.handlers },
       }),
     );
     onShutdown('stop DLQ mirror', () => dlqMirror.stop());
@@ -229,39 +241,19 @@ export async function startGateway(deps: {
       isShuttingDown: deps.isShuttingDown ?? (() => false),
       httpLimits: settings.httpLimits,
       trustedProxies: settings.trustedProxies,
-      metrics,
-      adminKeys,
-      authLimiter: createAuthFailureLimiter({ failuresPerMinute: settings.authFailuresPerMinute }),
-      integrations,
-      graph,
-      redactor: deps.redactor,
-      tokenProvider,
-      messages: messages.messages,
-      templates: templates.service,
-      deadLetters,
-      dlqReplayer: createDlqReplayer({
-        deadLetters,
-        outbound,
-        producer,
-        topic: settings.topics.outbound,
-        logger,
-      }),
-      oauth: oauth.oauth,
-      fbe: createFbeService({
-        installations: fbeInstallations,
-        graph,
-        // META_APP_ID is the app_id of the system-user token exchange too (seed 001).
-        appId: settings.oauth.metaAppId,
-        appSecret: settings.graph.appSecret,
-        logger,
-      }),
-      identityLinking: createIdentityLinking({
-        integrations,
-        graph,
-        identities: createContactIdentitiesRepository({ pool }),
-        logger,
-      }),
-      spoolQuarantine: createSpoolQuarantineRepository({ pool }),
+      auth,
+      respondToFailure: oauth.respondToFailure,
+      routes: {
+        adminKeys: adminKeys.routes,
+        integrations: integrationsFeature.routes,
+        messages: messages.routes,
+        templates: templates.routes,
+        dlq: dlq.routes,
+        fbe: fbe.routes,
+        contacts: contacts.routes,
+        quarantine: quarantine.routes,
+        oauth: oauth.routes,
+      },
     });
     return { app, registry, pool, producer, graph, integrations, tokenProvider, readiness, shutdownSteps };
   } catch (err) {

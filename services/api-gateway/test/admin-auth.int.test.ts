@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminKeysRepository } from '../src/admin-keys.repository.ts';
+import { createAdminKeysRepository } from '../src/features/admin-keys/admin-keys.repository.ts';
 import { type GatewayWorld, startGatewayWorld } from './harness.ts';
 
 describe('admin authentication (real PostgreSQL, broker and meta-sim)', () => {

@@ -170,7 +170,9 @@ describe('admin API fuzz: no operation in /openapi.json answers 5xx to any input
     });
     known.push(wa.id, `1065${n}`, 'whatsapp');
     const spec = await world.gateway.app.inject({ method: 'GET', url: '/openapi.json' });
-    ops = operations(spec.json());
+    // /readyz answers 503 by design while a dependency is down (a consumer rejoining its group on a
+    // busy machine): a readiness probe, not an input to fuzz.
+    ops = operations(spec.json()).filter((o) => o.path !== '/readyz');
   }, 90_000);
 
   afterAll(async () => {

@@ -7,8 +7,8 @@ import { readMessages, testKafka, useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sender, startSender } from '../../message-sender/src/sender.ts';
 import { settingsFor, stopSender } from '../../message-sender/test/harness.ts';
-import { createDeadLettersRepository } from '../src/dlq/dead-letters.repository.ts';
-import { createDlqMirrorHandler } from '../src/dlq/dlq-mirror.consumer.ts';
+import { createDeadLettersRepository } from '../src/features/dlq/dead-letters.repository.ts';
+import { createDlqMirrorHandler } from '../src/features/dlq/dlq-mirror.consumer.ts';
 import { encryptionKeys, type GatewayWorld, startGatewayWorld, until } from './harness.ts';
 
 const quiet = createLogger({ name: 'dlq-test', level: 'silent' });

@@ -6,8 +6,8 @@ import type { TopicNames } from '@omnistream/kafka';
 import { createLogger, createRedactor } from '@omnistream/logger';
 import { createMetaSim, type MetaSim } from '@omnistream/meta-sim';
 import { testKafka, uniqueTopicNames } from '@omnistream/testing';
+import { facebookDialogUrlFor } from '../src/features/oauth/index.ts';
 import { type Gateway, type GatewaySettings, startGateway } from '../src/gateway.ts';
-import { facebookDialogUrlFor } from '../src/oauth/oauth-settings.ts';
 
 export const encryptionKeys = [{ id: 'k1', key: randomBytes(32) }];
 export const APP_SECRET = 'test-app-secret-0123456789abcdef';

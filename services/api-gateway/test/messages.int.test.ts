@@ -5,7 +5,7 @@ import { createOutboundMessagesRepository } from '@omnistream/outbound';
 import { testKafka, useTestDatabase } from '@omnistream/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIdempotencyKeysRepository } from '../src/messages/idempotency-keys.repository.ts';
+import { createIdempotencyKeysRepository } from '../src/features/messages/idempotency-keys.repository.ts';
 import { type GatewayWorld, startGatewayWorld, until } from './harness.ts';
 
 interface OnTopic {

@@ -7,7 +7,7 @@ import {
 import type { Template } from '@omnistream/meta-sim';
 import { useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTemplatesRepository } from '../src/templates/templates.repository.ts';
+import { createTemplatesRepository } from '../src/features/templates/templates.repository.ts';
 import {
   type GatewayWorld,
   messengerIntegration,
