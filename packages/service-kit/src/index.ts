@@ -10,6 +10,7 @@ export {
 export { checkJsonDepth, MAX_JSON_DEPTH, parseJsonBounded } from './json-depth.ts';
 export { createMetricsRegistry, instrumentHttp } from './metrics.ts';
 export { type OpsOptions, type ReadinessCheck, registerOpsRoutes } from './ops.routes.ts';
+export { publicServerOptions } from './public-server.ts';
 export {
   type RunningService,
   type RunServiceOptions,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Logger } from '@omnistream/logger';
@@ -7,13 +6,13 @@ import {
   checkJsonDepth,
   DEFAULT_HTTP_LIMITS,
   type HttpLimits,
-  httpServerOptions,
   instrumentHttp,
+  publicServerOptions,
   type ReadinessCheck,
   registerErrorHandler,
   registerOpsRoutes,
 } from '@omnistream/service-kit';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import type { AdminApp } from './shared/admin-app.ts';
@@ -59,16 +58,7 @@ const ADMIN_SECURITY = [{ adminKey: [] }];
 export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
   const limits = deps.httpLimits ?? DEFAULT_HTTP_LIMITS;
   const app = Fastify({
-    ...httpServerOptions(limits),
-    loggerInstance: deps.logger as FastifyBaseLogger,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-    },
-    logController: new LogController({ requestIdLogLabel: 'reqId', disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
-    forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    ...publicServerOptions({ logger: deps.logger, limits, bodyLimit: 1024 * 1024 }),
     // request.ip (the admin auth limiter's key) is X-Forwarded-For's client only behind these.
     trustProxy: deps.trustedProxies?.length ? [...deps.trustedProxies] : false,
   }).withTypeProvider<ZodTypeProvider>();

@@ -1,17 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '@omnistream/logger';
 import {
   AppError,
   capConnections,
   DEFAULT_HTTP_LIMITS,
   type HttpLimits,
-  httpServerOptions,
   instrumentHttp,
+  publicServerOptions,
   type ReadinessCheck,
   registerErrorHandler,
   registerOpsRoutes,
 } from '@omnistream/service-kit';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { EventPublisher } from './event-publisher.ts';
 import type { IngestorMetrics } from './metrics.ts';
@@ -39,20 +38,7 @@ export interface IngestorAppDeps {
 /** The ingestor's HTTP app. Never listens: main.ts does, tests use inject() or listen on port 0. */
 export function buildApp(deps: IngestorAppDeps): FastifyInstance {
   const limits = deps.httpLimits ?? DEFAULT_HTTP_LIMITS;
-  const app = Fastify({
-    ...httpServerOptions(limits),
-    loggerInstance: deps.logger as FastifyBaseLogger,
-    // Meta retries on any non-2xx; a proxy's request id is kept so a webhook can be traced end to end.
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-    },
-    logController: new LogController({ requestIdLogLabel: 'reqId', disableRequestLogging: true }),
-    bodyLimit: deps.bodyLimitBytes,
-    // Keep-alive connections are closed when shutdown begins, after their in-flight request.
-    forceCloseConnections: 'idle',
-    return503OnClosing: true,
-  });
+  const app = Fastify(publicServerOptions({ logger: deps.logger, limits, bodyLimit: deps.bodyLimitBytes }));
   capConnections(app, limits);
 
   // The raw bytes are what Meta signed, so the body stays a Buffer until the signature is checked;
