@@ -18,3 +18,4 @@ export { freePorts, type MokapiBroker, startMokapi } from './kafka-mokapi.ts';
 export { topicRecordCount } from './kafka-offsets.ts';
 export { databaseUrl, describeUrl, startTestPostgres, type TestPostgres } from './postgres.ts';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
+export { until } from './until.ts';

@@ -121,25 +121,7 @@ export async function startGatewayWorld(
   };
 }
 
-/**
- * Reads until `done` holds and returns what was read; fails with the last value read once
- * `timeoutMs` passed. For what the gateway does in the background (consumers, timers).
- */
-export async function until<T>(
-  read: () => T | Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value)?.slice(0, 1_000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { until } from '@omnistream/testing';
 
 /** `n` random digits, for Meta-like ids that do not collide between tests. */
 export const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');

@@ -5,6 +5,7 @@ import { createIntegrationsRepository, createTokenCipher } from '@omnistream/int
 import { createKafka, createProducer, type TopicNames } from '@omnistream/kafka';
 import { createLogger } from '@omnistream/logger';
 import { createMetaSim, type MetaSim } from '@omnistream/meta-sim';
+import { until } from '@omnistream/testing';
 import type { Sender, SenderSettings } from '../src/sender.ts';
 
 export const encryptionKeys = [{ id: 'k1', key: randomBytes(32) }];
@@ -144,19 +145,6 @@ export function command(
   } as SendCommand;
 }
 
-export async function until<T>(
-  fn: () => T | Promise<T>,
-  ok: (v: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 export async function stopSender(sender: Sender | undefined) {
   if (!sender) return;
   for (const step of sender.shutdownSteps) await step.run();
@@ -185,3 +173,5 @@ export async function collect(brokers: string[], topics: string[]) {
     close: () => consumer.disconnect(),
   };
 }
+
+export { until };

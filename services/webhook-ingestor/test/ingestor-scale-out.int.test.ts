@@ -1,20 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { freePorts, readMessages, testKafka, uniqueTopic, useTestDatabase } from '@omnistream/testing';
+import { freePorts, readMessages, testKafka, uniqueTopic, until, useTestDatabase } from '@omnistream/testing';
 import { topicRecordCount } from '@omnistream/testing/harness';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type IngestorProcess, ingestorEnv, startIngestorProcess } from './ingestor-process.ts';
 import { whatsappWebhook } from './payloads.ts';
 
 const WORKERS = 16;
-
-async function until<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('two webhook-ingestor processes on one topic, one restarted under load (real processes, broker, PostgreSQL)', () => {
   const db = useTestDatabase();

@@ -1,21 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createKafka, ensureTopics } from '@omnistream/kafka';
 import { createLogger } from '@omnistream/logger';
-import { readMessages, testKafka, useTestDatabase } from '@omnistream/testing';
+import { readMessages, testKafka, until, useTestDatabase } from '@omnistream/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startIngestor, type TestIngestor } from './harness.ts';
 import { whatsappWebhook } from './payloads.ts';
-
-async function until<T>(read: () => Promise<T> | T, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`not reached within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A fresh inbound topic whose records may be at most `maxMessageBytes` (after compression). */
 async function topicTaking(maxMessageBytes: number): Promise<string> {

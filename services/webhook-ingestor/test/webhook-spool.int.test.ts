@@ -1,22 +1,13 @@
 import { createPool } from '@omnistream/db';
 import { createKafka, ensureTopics } from '@omnistream/kafka';
 import { createLogger } from '@omnistream/logger';
-import { readMessages, startTcpProxy, useTestDatabase } from '@omnistream/testing';
+import { readMessages, startTcpProxy, until, useTestDatabase } from '@omnistream/testing';
 import { type KafkaJarsBroker, startKafkaFromJars } from '@omnistream/testing/harness';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startIngestor } from './harness.ts';
 import { whatsappWebhook } from './payloads.ts';
 
 const TOPIC = 'omnistream.inbound.v1';
-
-async function until<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A real Kafka of this file's own, with the inbound topic: it is killed and restarted here. */
 async function ownBroker(): Promise<KafkaJarsBroker> {
