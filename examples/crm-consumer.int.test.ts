@@ -20,8 +20,12 @@ import {
   until,
   whatsAppIntegration,
 } from '../services/api-gateway/test/harness.ts';
-import { type Sender, startSender } from '../services/message-sender/src/sender.ts';
-import { settingsFor, stopSender } from '../services/message-sender/test/harness.ts';
+import {
+  type Sender,
+  settingsFor,
+  startSender,
+  stopSender,
+} from '../services/message-sender/test/harness.ts';
 
 /**
  * examples/crm-consumer.ts run as docs/events.md tells people to run it (`node examples/…`), against

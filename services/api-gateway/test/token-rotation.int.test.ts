@@ -4,12 +4,13 @@ import { createIntegrationsRepository, createTokenCipher } from '@omnistream/int
 import { createLogger } from '@omnistream/logger';
 import { testKafka, useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sender, startSender } from '../../message-sender/src/sender.ts';
 import {
   collect,
   command,
   commandProducer,
+  type Sender,
   settingsFor,
+  startSender,
   stopSender,
 } from '../../message-sender/test/harness.ts';
 import { encryptionKeys, type GatewayWorld, gatewaySettings, startGatewayWorld, until } from './harness.ts';

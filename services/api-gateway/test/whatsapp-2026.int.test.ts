@@ -4,8 +4,7 @@ import { createLogger } from '@omnistream/logger';
 import { metaJsonStringify } from '@omnistream/meta-sim';
 import { readMessages, testKafka, useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sender, startSender } from '../../message-sender/src/sender.ts';
-import { settingsFor, stopSender } from '../../message-sender/test/harness.ts';
+import { type Sender, settingsFor, startSender, stopSender } from '../../message-sender/test/harness.ts';
 import {
   APP_SECRET as INGESTOR_APP_SECRET,
   startIngestor,
