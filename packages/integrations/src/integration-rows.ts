@@ -1,3 +1,4 @@
+import { decodeCursor, encodeCursor } from '@omnistream/service-kit/domain';
 import type {
   Channel,
   ConnectionError,
@@ -69,17 +70,13 @@ export function toIntegration(r: Row): Integration {
 
 // The cursor carries created_at as PostgreSQL's own text (microseconds): a JS Date keeps only
 // milliseconds, and a truncated cursor repeats rows created within the same millisecond.
-export function encodeCursor(r: Row & { cursor_created_at: string }): string {
-  return Buffer.from(JSON.stringify([r.cursor_created_at, r.id])).toString('base64url');
+export function encodeIntegrationCursor(r: Row & { cursor_created_at: string }): string {
+  return encodeCursor([r.cursor_created_at, r.id]);
 }
 
-export function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string')
-      return [value[0], value[1]];
-  } catch {}
-  throw new RangeError('invalid pagination cursor');
+/** [created_at text, id] of a cursor from encodeIntegrationCursor; else InvalidCursorError. */
+export function decodeIntegrationCursor(cursor: string): [string, string] {
+  return decodeCursor(cursor, 2);
 }
 
 export function rethrowConflict(err: unknown): never {

@@ -1,4 +1,5 @@
 import type { Queryable } from '@omnistream/db';
+import { InvalidCursorError } from '@omnistream/service-kit/domain';
 import type {
   ActiveIntegrationToken,
   Channel,
@@ -11,8 +12,8 @@ import type {
   TokenType,
 } from './integration.ts';
 import {
-  decodeCursor,
-  encodeCursor,
+  decodeIntegrationCursor,
+  encodeIntegrationCursor,
   type Row,
   rethrowConflict,
   stillHolds,
@@ -138,7 +139,7 @@ export function createIntegrationsRepository(deps: {
       if (query.status) where.push(`status = $${params.push(query.status)}`);
       if (query.connectionStatus) where.push(`connection_status = $${params.push(query.connectionStatus)}`);
       if (query.cursor) {
-        const [createdAt, id] = decodeCursor(query.cursor);
+        const [createdAt, id] = decodeIntegrationCursor(query.cursor);
         where.push(`(created_at, id) > ($${params.push(createdAt)}::timestamptz, $${params.push(id)}::uuid)`);
       }
       const rows = await pool
@@ -152,14 +153,14 @@ export function createIntegrationsRepository(deps: {
         .catch((err: unknown) => {
           // A tampered cursor that still decodes fails PostgreSQL's casts (data exception, class 22).
           if (query.cursor && /^22/.test(String((err as { code?: unknown }).code)))
-            throw new RangeError('invalid pagination cursor', { cause: err });
+            throw new InvalidCursorError('invalid pagination cursor', { cause: err });
           throw err;
         });
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
         items: page.map(toIntegration),
-        nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+        nextCursor: rows.length > limit && last ? encodeIntegrationCursor(last) : null,
       };
     },
 

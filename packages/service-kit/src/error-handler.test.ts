@@ -1,7 +1,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from './app-error.ts';
-import { registerErrorHandler } from './error-handler.ts';
+import { InvalidCursorError } from './cursor.ts';
+import { DomainError } from './domain-error.ts';
+import { DOMAIN_STATUS, registerErrorHandler } from './error-handler.ts';
 import { capturingLogger } from './test-logger.ts';
 
 const apps: FastifyInstance[] = [];
@@ -100,5 +102,76 @@ describe('registerErrorHandler', () => {
     expect(res.json()).toEqual({
       error: { code: 'GW_NOT_FOUND', message: 'no route for DELETE /nowhere', requestId: expect.any(String) },
     });
+  });
+});
+
+describe('registerErrorHandler with DomainError', () => {
+  function buildDomain(thrown: () => Error) {
+    const { logger, lines } = capturingLogger();
+    const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+    apps.push(app);
+    registerErrorHandler(app);
+    app.get('/domain', async () => {
+      throw thrown();
+    });
+    return { app, lines };
+  }
+
+  it.each([
+    ['GW_VALIDATION', 400],
+    ['GW_BAD_REQUEST', 400],
+    ['GW_INVALID_CURSOR', 400],
+    ['GW_NOT_FOUND', 404],
+    ['GW_CONFLICT', 409],
+    ['GW_UNAVAILABLE', 503],
+  ] as const)('answers a DomainError %s with %i, its code and message', async (code, status) => {
+    const { app } = buildDomain(() => new DomainError(code, `failed with ${code}`));
+    const res = await app.inject({ method: 'GET', url: '/domain' });
+    expect(res.statusCode).toBe(status);
+    expect(res.json()).toEqual({
+      error: { code, message: `failed with ${code}`, requestId: expect.any(String) },
+    });
+  });
+
+  it('adds its details to the body and keeps code and requestId its own', async () => {
+    const { app } = buildDomain(
+      () => new DomainError('GW_CONFLICT', 'already there', { details: { id: 'i-1', code: 'x' } }),
+    );
+    const res = await app.inject({ method: 'GET', url: '/domain' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toEqual({
+      error: { id: 'i-1', code: 'GW_CONFLICT', message: 'already there', requestId: expect.any(String) },
+    });
+  });
+
+  it('answers an InvalidCursorError with 400 GW_INVALID_CURSOR, not 500', async () => {
+    const { app } = buildDomain(() => new InvalidCursorError());
+    const res = await app.inject({ method: 'GET', url: '/domain' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({
+      code: 'GW_INVALID_CURSOR',
+      message: 'invalid pagination cursor',
+    });
+  });
+
+  it('hides a 5xx DomainError cause from the client but logs it', async () => {
+    const { app, lines } = buildDomain(
+      () =>
+        new DomainError('GW_UNAVAILABLE', 'store unreachable', {
+          cause: new Error('pw=hunter2'),
+          retryable: true,
+        }),
+    );
+    const res = await app.inject({ method: 'GET', url: '/domain' });
+    expect(res.statusCode).toBe(503);
+    expect(res.body).not.toContain('hunter2');
+    expect(lines.some((l) => l.msg === 'store unreachable')).toBe(true);
+  });
+
+  it('has a status for every code, all of them HTTP error statuses', () => {
+    for (const status of Object.values(DOMAIN_STATUS)) {
+      expect(status).toBeGreaterThanOrEqual(400);
+      expect(status).toBeLessThan(600);
+    }
   });
 });

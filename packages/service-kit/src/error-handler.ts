@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from './app-error.ts';
+import { DomainError } from './domain-error.ts';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; requestId: string; [key: string]: unknown };
@@ -28,6 +29,45 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; status: number; message?:
   FST_ERR_VALIDATION: { code: 'GW_VALIDATION', status: 400 },
 };
 
+/**
+ * The one table from an error code to the HTTP status a DomainError answers with. A Record over
+ * every code, so adding a code to ErrorCode does not compile until it has a status here.
+ */
+export const DOMAIN_STATUS: Readonly<Record<ErrorCode, number>> = {
+  GW_BAD_REQUEST: 400,
+  GW_VALIDATION: 400,
+  GW_INVALID_CURSOR: 400,
+  GW_INVALID_JSON: 400,
+  GW_UNSUPPORTED_MEDIA_TYPE: 415,
+  GW_PAYLOAD_TOO_LARGE: 413,
+  GW_SIGNATURE_MISMATCH: 401,
+  GW_VERIFY_TOKEN_MISMATCH: 403,
+  GW_OBJECT_MISMATCH: 400,
+  GW_UNAUTHORIZED: 401,
+  GW_FORBIDDEN: 403,
+  GW_NOT_FOUND: 404,
+  GW_CONFLICT: 409,
+  GW_IDEMPOTENCY_KEY_REUSED: 422,
+  GW_TOKEN_REJECTED: 400,
+  GW_RATE_LIMITED: 429,
+  GW_SHUTTING_DOWN: 503,
+  GW_REQUEST_TIMEOUT: 504,
+  GW_UNAVAILABLE: 503,
+  GW_DATABASE_UNAVAILABLE: 503,
+  GW_UPSTREAM: 502,
+  GW_INTERNAL: 500,
+};
+
+/** A DomainError at the HTTP edge: its status from DOMAIN_STATUS, its code, message and details. */
+export function domainToAppError(err: DomainError): AppError {
+  return new AppError(err.code, err.message, {
+    status: DOMAIN_STATUS[err.code],
+    retryable: err.retryable,
+    cause: err,
+    details: err.details,
+  });
+}
+
 interface ValidationItem {
   instancePath?: string;
   message?: string;
@@ -51,6 +91,7 @@ function validationError(fe: FastifyError): AppError | null {
 
 function toAppError(err: FastifyError | AppError | Error): AppError | null {
   if (err instanceof AppError) return err;
+  if (err instanceof DomainError) return domainToAppError(err);
   const fe = err as FastifyError;
   const invalid = validationError(fe);
   if (invalid) return invalid;

@@ -1,5 +1,7 @@
 export { AppError, type AppErrorOptions, type ErrorCode } from './app-error.ts';
-export { type ErrorBody, registerErrorHandler } from './error-handler.ts';
+export { type CursorValues, decodeCursor, encodeCursor, InvalidCursorError } from './cursor.ts';
+export { DomainError, type DomainErrorOptions } from './domain-error.ts';
+export { DOMAIN_STATUS, domainToAppError, type ErrorBody, registerErrorHandler } from './error-handler.ts';
 export {
   capConnections,
   DEFAULT_HTTP_LIMITS,

@@ -1,7 +1,7 @@
 import type { FbePayload, InboundEvent } from '@omnistream/events';
 import { type TokenCipher, TokenDecryptionError, tokenLast4 } from '@omnistream/integrations';
 import type { Logger, Redactor } from '@omnistream/logger';
-import { AppError } from '@omnistream/service-kit';
+import { DomainError } from '@omnistream/service-kit';
 import type { FbeInstallState, StoredToken } from './fbe-installation.ts';
 import type { FbeInstallationsRepository } from './fbe-installations.repository.ts';
 
@@ -22,8 +22,8 @@ export interface FbeEventHandlers {
 }
 
 /** Not retryable: the consumer dead-letters it at once instead of retrying something that cannot work. */
-function permanent(message: string, cause?: unknown): AppError {
-  return new AppError('GW_BAD_REQUEST', message, { status: 400, retryable: false, cause });
+function permanent(message: string, cause?: unknown): DomainError {
+  return new DomainError('GW_BAD_REQUEST', message, { retryable: false, cause });
 }
 
 function installState(p: FbePayload): FbeInstallState {

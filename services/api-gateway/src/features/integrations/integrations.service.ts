@@ -9,7 +9,7 @@ import {
   type TokenType,
 } from '@omnistream/integrations';
 import type { Redactor } from '@omnistream/logger';
-import { AppError } from '@omnistream/service-kit';
+import { AppError, InvalidCursorError } from '@omnistream/service-kit';
 import { aChannel } from '../../shared/a-channel.ts';
 import { graphFailure } from '../../shared/graph-failure.ts';
 import {
@@ -115,7 +115,7 @@ export function createIntegrationsService(deps: IntegrationsServiceDeps): Integr
       try {
         return await integrations.list(query);
       } catch (err) {
-        if (err instanceof RangeError)
+        if (err instanceof InvalidCursorError)
           throw invalid('querystring.cursor', 'is not a cursor this API returned');
         throw err;
       }

@@ -1,5 +1,6 @@
 import { type Pool, withTransaction } from '@omnistream/db';
 import type { Template as MetaTemplate } from '@omnistream/graph';
+import { decodeCursor, encodeCursor } from '@omnistream/service-kit';
 import type { ApplyOutcome, SyncCounts, TemplateChange, TemplateRef, WhatsAppTemplate } from './template.ts';
 
 export interface ListTemplatesQuery {
@@ -49,11 +50,6 @@ export interface TemplatesRepository {
   list(query: ListTemplatesQuery): Promise<{ items: WhatsAppTemplate[]; nextCursor: string | null }>;
 }
 
-/** The cursor of a listing page is not one this repository produced. */
-export class InvalidCursorError extends RangeError {
-  override name = 'InvalidCursorError';
-}
-
 interface Row {
   template_id: string;
   waba_id: string;
@@ -91,19 +87,7 @@ const toTemplate = (r: Row): WhatsAppTemplate => ({
 });
 
 // Keyset pagination over the listing order (name, language, template_id).
-function encodeCursor(r: Row): string {
-  return Buffer.from(JSON.stringify([r.name, r.language, r.template_id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string, string] {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string')) {
-      return v as [string, string, string];
-    }
-  } catch {}
-  throw new InvalidCursorError('invalid pagination cursor');
-}
+const encodeTemplateCursor = (r: Row): string => encodeCursor([r.name, r.language, r.template_id]);
 
 /** Meta's ids as one WABA's rows: one per id (a listing that shifted while paging can repeat one). */
 function uniqueById(templates: readonly MetaTemplate[]): MetaTemplate[] {
@@ -266,7 +250,7 @@ export function createTemplatesRepository(deps: { pool: Pool }): TemplatesReposi
       if (query.name) where.push(`position($${params.push(query.name)} in name) > 0`);
       if (query.language) where.push(`language = $${params.push(query.language)}`);
       if (query.cursor) {
-        const [name, language, templateId] = decodeCursor(query.cursor);
+        const [name, language, templateId] = decodeCursor(query.cursor, 3);
         where.push(
           `(name, language, template_id) > ($${params.push(name)}, $${params.push(language)}, $${params.push(templateId)})`,
         );
@@ -280,7 +264,7 @@ export function createTemplatesRepository(deps: { pool: Pool }): TemplatesReposi
       const last = page.at(-1);
       return {
         items: page.map(toTemplate),
-        nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+        nextCursor: rows.length > limit && last ? encodeTemplateCursor(last) : null,
       };
     },
   };

@@ -1,17 +1,13 @@
 import { type GraphClient, GraphError } from '@omnistream/graph';
 import type { Integration, IntegrationsRepository } from '@omnistream/integrations';
 import type { Logger } from '@omnistream/logger';
-import { AppError } from '@omnistream/service-kit';
+import { AppError, InvalidCursorError } from '@omnistream/service-kit';
 import { aChannel } from '../../shared/a-channel.ts';
 import { graphConflict, graphFailure } from '../../shared/graph-failure.ts';
 import { integrationToken, type TokenSource } from './integration-token.ts';
 import type { WhatsAppTemplate } from './template.ts';
 import type { SyncReport, TemplateSync } from './template-sync.ts';
-import {
-  InvalidCursorError,
-  type ListTemplatesQuery,
-  type TemplatesRepository,
-} from './templates.repository.ts';
+import type { ListTemplatesQuery, TemplatesRepository } from './templates.repository.ts';
 
 export interface NewTemplate {
   name: string;
