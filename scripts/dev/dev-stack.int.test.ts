@@ -182,7 +182,11 @@ describe('pnpm dev (scripts/dev.ts): start, then stop every way a user stops it'
     ]) {
       expect(commands).toContain(piece);
     }
-    const listening = listeningAddresses(procs.map((p) => p.pid));
+    // The gateway's /readyz says it is up; the other pieces may still be binding their ports.
+    const listening = await waitFor('every port of the stack is listened on', 30_000, async () => {
+      const addresses = listeningAddresses(stackProcesses(s.stateDir).map((p) => p.pid));
+      return s.ports.every((port) => addresses.some((a) => a.endsWith(`:${port}`))) ? addresses : undefined;
+    }).catch(() => listeningAddresses(stackProcesses(s.stateDir).map((p) => p.pid)));
     for (const port of s.ports)
       expect(
         listening.some((a) => a.endsWith(`:${port}`)),
