@@ -10,23 +10,6 @@ import type {
 import type { SimClock } from './clock.ts';
 import { expiredToken, invalidatedToken, invalidToken } from './meta-errors.ts';
 
-export type {
-  Accounts,
-  AccountsSnapshot,
-  Channel,
-  InstagramAccount,
-  InstagramAccountInput,
-  Page,
-  PageInput,
-  RecipientState,
-  TokenInput,
-  TokenRecord,
-  TokenState,
-  TokenType,
-  WhatsAppNumber,
-  WhatsAppNumberInput,
-} from './account-types.ts';
-
 const WA_SCOPES = ['whatsapp_business_management', 'whatsapp_business_messaging', 'business_management'];
 const PAGE_SCOPES = ['pages_show_list', 'pages_messaging', 'pages_manage_metadata', 'public_profile'];
 const IG_SCOPES = ['instagram_business_basic', 'instagram_business_manage_messages'];

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { TokenRecord } from './accounts.ts';
+import type { TokenRecord } from './account-types.ts';
 import { invalidAppSecretProof, missingAppSecretProof } from './meta-errors.ts';
 import { bodyField, queryField } from './request-fields.ts';
 import type { SimContext } from './sim-context.ts';

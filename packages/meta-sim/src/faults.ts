@@ -1,4 +1,4 @@
-import type { Channel } from './accounts.ts';
+import type { Channel } from './account-types.ts';
 import { GraphError, type GraphErrorSpec } from './graph-error.ts';
 import { presetError } from './preset-errors.ts';
 import { createRng, type Rng } from './rng.ts';

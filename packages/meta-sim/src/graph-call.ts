@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Channel } from './accounts.ts';
+import type { Channel } from './account-types.ts';
 import { type FaultAction, faultError } from './faults.ts';
 import { GraphError } from './graph-error.ts';
 import { unexpected, unknownPath } from './meta-errors.ts';

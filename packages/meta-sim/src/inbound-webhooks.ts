@@ -1,4 +1,4 @@
-import type { WhatsAppNumber } from './accounts.ts';
+import type { WhatsAppNumber } from './account-types.ts';
 import type { SimClock } from './clock.ts';
 import type { IdFactory } from './ids.ts';
 import { metaJsonStringify } from './meta-json.ts';

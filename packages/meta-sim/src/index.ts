@@ -12,7 +12,7 @@ export type {
   TokenType,
   WhatsAppNumber,
   WhatsAppNumberInput,
-} from './accounts.ts';
+} from './account-types.ts';
 export { appSecretProof } from './auth.ts';
 export {
   type Business,

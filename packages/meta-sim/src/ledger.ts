@@ -1,4 +1,4 @@
-import type { Channel } from './accounts.ts';
+import type { Channel } from './account-types.ts';
 
 /** One send Meta accepted: what the tests and benchmarks check delivery and duplicates against. */
 export interface LedgerEntry {

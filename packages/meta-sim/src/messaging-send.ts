@@ -1,4 +1,4 @@
-import type { TokenRecord } from './accounts.ts';
+import type { TokenRecord } from './account-types.ts';
 import type { CallResult } from './graph-call.ts';
 import { callRateLimit, noMatchingUser, personUnavailable } from './meta-errors.ts';
 import type { SimContext } from './sim-context.ts';

@@ -1,6 +1,7 @@
 import { createLogger, type Logger } from '@omnistream/logger';
 import type { FastifyInstance } from 'fastify';
-import { type Accounts, createAccounts } from './accounts.ts';
+import type { Accounts } from './account-types.ts';
+import { createAccounts } from './accounts.ts';
 import { appSecretProof } from './auth.ts';
 import { type Business, createBusiness } from './business.ts';
 import { createSimClock, type SimClock } from './clock.ts';

@@ -1,5 +1,5 @@
 import type { Logger } from '@omnistream/logger';
-import type { Accounts } from './accounts.ts';
+import type { Accounts } from './account-types.ts';
 import type { Business } from './business.ts';
 import type { SimClock } from './clock.ts';
 import type { CustomerWindow } from './customer-window.ts';

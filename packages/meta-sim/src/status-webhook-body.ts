@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { WhatsAppNumber } from './accounts.ts';
+import type { WhatsAppNumber } from './account-types.ts';
 import { whatsappChangeBody } from './inbound-webhooks.ts';
 import type { StatusEventInput } from './status-webhooks.ts';
 

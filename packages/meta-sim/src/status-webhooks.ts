@@ -1,5 +1,5 @@
 import type { Logger } from '@omnistream/logger';
-import type { WhatsAppNumber } from './accounts.ts';
+import type { WhatsAppNumber } from './account-types.ts';
 import type { SimClock } from './clock.ts';
 import { createRawPoster } from './post-raw.ts';
 import { signedWebhookHeaders, statusWebhookBody } from './status-webhook-body.ts';

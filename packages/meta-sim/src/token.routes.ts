@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { TokenRecord } from './accounts.ts';
+import type { TokenRecord } from './account-types.ts';
 import { accessTokenOf, authenticate } from './auth.ts';
 import { graphHandler } from './graph-call.ts';
 import { GraphError } from './graph-error.ts';

@@ -1,4 +1,4 @@
-import type { TokenRecord, WhatsAppNumber } from './accounts.ts';
+import type { TokenRecord, WhatsAppNumber } from './account-types.ts';
 import type { CallResult } from './graph-call.ts';
 import { pairRateLimit, reengagement, templateMissing, throughputLimit } from './meta-errors.ts';
 import type { SimContext } from './sim-context.ts';
