@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '@omnistream/logger';
-import type { Kafka, ProducerBatch } from 'kafkajs';
+import { CompressionTypes, type Kafka, type ProducerBatch } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { createProducer } from './producer.ts';
 
@@ -72,5 +72,22 @@ describe('producer', () => {
     expect(producer.healthy).toBe(true);
     await producer.disconnect();
     expect([producer.connected, producer.healthy]).toEqual([false, false]);
+  });
+
+  it('with gzip, compresses large batches and leaves a small one (a lone webhook) as it is', async () => {
+    const fake = fakeKafka();
+    const producer = createProducer({ kafka: fake.kafka, logger: silent, compression: 'gzip' });
+    await producer.connect();
+    await producer.send('t', [{ key: 'k', value: 'x'.repeat(2_000) }]);
+    await producer.send('t', [{ key: 'k', value: 'x'.repeat(70_000) }]);
+    expect(fake.batches.map((b) => b.compression)).toEqual([CompressionTypes.None, CompressionTypes.GZIP]);
+  });
+
+  it('never compresses without gzip', async () => {
+    const fake = fakeKafka();
+    const producer = createProducer({ kafka: fake.kafka, logger: silent });
+    await producer.connect();
+    await producer.send('t', [{ key: 'k', value: 'x'.repeat(70_000) }]);
+    expect(fake.batches.map((b) => b.compression)).toEqual([CompressionTypes.None]);
   });
 });

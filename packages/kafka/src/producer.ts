@@ -1,5 +1,5 @@
 import type { Logger } from '@omnistream/logger';
-import { CompressionTypes, type Kafka, Partitioners, type RetryOptions } from 'kafkajs';
+import { CompressionTypes, type Kafka, Partitioners, type RetryOptions, type TopicMessages } from 'kafkajs';
 import { createSendBatcher } from './batcher.ts';
 import type { OutgoingMessage } from './messages.ts';
 
@@ -19,11 +19,16 @@ export interface CreateProducerOptions {
   /** Requests in flight at once; 1 (default) keeps same-key records in the order they were sent. */
   maxInFlight?: number;
   /**
-   * 'gzip' compresses every record batch (kafkajs' only built-in codec; zlib runs off the event
-   * loop). The broker checks max.message.bytes against the compressed batch, and every Kafka client
-   * reads gzip. Default 'none'.
+   * 'gzip' compresses record batches of at least `compressFromBytes` (kafkajs' only built-in codec;
+   * zlib runs off the event loop). The broker checks max.message.bytes against the compressed batch,
+   * and every Kafka client reads gzip. Default 'none'.
    */
   compression?: 'none' | 'gzip';
+  /**
+   * With gzip, smaller batches go uncompressed: a lone webhook's few KB fit any topic as they are,
+   * and compressing them would cost CPU on every request for nothing. Default 64 KiB.
+   */
+  compressFromBytes?: number;
   retry?: RetryOptions;
 }
 
@@ -68,9 +73,12 @@ export function createProducer(options: CreateProducerOptions): Producer {
   let state: State = 'idle';
   let lastBatchFailed = false;
 
-  const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  const compressFromBytes =
+    options.compression === 'gzip' ? (options.compressFromBytes ?? 64 * 1024) : Infinity;
   const batcher = createSendBatcher({
     sendBatch: async (topicMessages) => {
+      const compression =
+        batchBytes(topicMessages) >= compressFromBytes ? CompressionTypes.GZIP : CompressionTypes.None;
       await producer.sendBatch({ acks: -1, topicMessages, compression });
     },
     lingerMs: options.lingerMs ?? 0,
@@ -121,4 +129,16 @@ export function createProducer(options: CreateProducerOptions): Producer {
       return state === 'connected' && !lastBatchFailed;
     },
   };
+}
+
+/** Key and value bytes of a batch, the part compression can shrink. */
+function batchBytes(topicMessages: readonly TopicMessages[]): number {
+  let bytes = 0;
+  for (const t of topicMessages) {
+    for (const m of t.messages) {
+      bytes += m.value === null ? 0 : Buffer.byteLength(m.value);
+      if (m.key) bytes += Buffer.byteLength(m.key);
+    }
+  }
+  return bytes;
 }
