@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from './app-error.ts';
 import { DomainError } from './domain-error.ts';
+import { drainRequest } from './drain-request.ts';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; requestId: string; [key: string]: unknown };
@@ -137,7 +138,7 @@ export interface ErrorHandlerOptions {
  * second handler (fastify hands an error only to the nearest scope's handler).
  */
 export function registerErrorHandler(app: FastifyInstance, options: ErrorHandlerOptions = {}): void {
-  app.setErrorHandler((thrown: FastifyError, request, reply) => {
+  app.setErrorHandler(async (thrown: FastifyError, request, reply) => {
     const err = options.translate?.(thrown) ?? thrown;
     const answered = options.respond?.(err, request, reply);
     if (answered !== undefined) return answered;
@@ -146,6 +147,8 @@ export function registerErrorHandler(app: FastifyInstance, options: ErrorHandler
       if (mapped.status >= 500) request.log.error({ err }, mapped.message);
       else request.log.info({ code: mapped.code, status: mapped.status }, mapped.message);
       if (mapped.headers) void reply.headers(mapped.headers);
+      // A client still sending a refused body reads the 413 only once it has finished sending.
+      if (mapped.status === 413) await drainRequest(request.raw);
       const body: ErrorBody = {
         error: {
           ...mapped.details,
