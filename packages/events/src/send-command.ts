@@ -1,17 +1,22 @@
-import { Buffer } from 'node:buffer';
 import { z } from 'zod';
 import {
-  type OutboundMediaType,
+  CONTENT_MESSAGE_TYPES,
+  channelSupports,
+  INSTAGRAM_TAG,
+  MEDIA_TYPES_BY_CHANNEL,
+  MessageTagSchema,
+  MessagingTypeSchema,
   OutboundMessageSchema,
-  type OutboundMessageType,
+  RecipientTypeSchema,
+  textOverLimit,
+  WHATSAPP_MEDIA_OPTIONS,
 } from './outbound-message.ts';
-import {
-  IdSchema,
-  IsoDateTimeSchema,
-  type MessagingChannel,
-  MessagingChannelSchema,
-  SchemaVersionSchema,
-} from './primitives.ts';
+import { IdSchema, IsoDateTimeSchema, MessagingChannelSchema, SchemaVersionSchema } from './primitives.ts';
+
+/**
+ * A send command: a message described in outbound-message.ts (the one place message types and
+ * per-channel rules are declared) plus the options around it.
+ */
 
 /** Messenger quick replies (Instagram takes the `text` kind); at most 13 per message. */
 export const QuickReplySchema = z.discriminatedUnion('contentType', [
@@ -25,6 +30,7 @@ export const QuickReplySchema = z.discriminatedUnion('contentType', [
   z.strictObject({ contentType: z.literal('user_email') }),
 ]);
 export type QuickReply = z.infer<typeof QuickReplySchema>;
+export const QuickRepliesSchema = z.array(QuickReplySchema).min(1).max(13);
 
 const SendCommandObjectSchema = z.strictObject({
   schemaVersion: SchemaVersionSchema,
@@ -41,44 +47,18 @@ const SendCommandObjectSchema = z.strictObject({
    */
   to: IdSchema,
   /** WhatsApp only: `group` sends to a Groups API group (`to` = the group id). Default `individual`. */
-  recipientType: z.enum(['individual', 'group']).optional(),
+  recipientType: RecipientTypeSchema.optional(),
   message: OutboundMessageSchema,
   /** Meta message id to quote (WhatsApp `context.message_id`, Messenger / Instagram `reply_to.mid`). */
   replyTo: IdSchema.optional(),
   createdAt: IsoDateTimeSchema,
   /** Messenger / Instagram `messaging_type`; the sender uses RESPONSE when absent. */
-  messagingType: z.enum(['RESPONSE', 'UPDATE', 'MESSAGE_TAG']).optional(),
+  messagingType: MessagingTypeSchema.optional(),
   /** Message tag (HUMAN_AGENT, …); left open because Meta retires and adds tags. */
-  tag: z
-    .string()
-    .regex(/^[A-Z_]+$/, 'must be a Meta message tag such as HUMAN_AGENT')
-    .optional(),
-  quickReplies: z.array(QuickReplySchema).min(1).max(13).optional(),
+  tag: MessageTagSchema.optional(),
+  quickReplies: QuickRepliesSchema.optional(),
 });
 type SendCommandObject = z.infer<typeof SendCommandObjectSchema>;
-
-/**
- * What each channel's send API accepts. WhatsApp: Cloud API message types. Instagram / Messenger: text,
- * attachments and sender actions. Left out on purpose: Instagram's `react` sender action (named
- * reactions, not emoji) and Messenger templates, which this gateway does not model.
- */
-const MESSAGE_TYPES_BY_CHANNEL: Record<MessagingChannel, readonly OutboundMessageType[]> = {
-  whatsapp: ['text', 'media', 'template', 'interactive', 'reaction', 'mark_read'],
-  instagram: ['text', 'media', 'sender_action'],
-  messenger: ['text', 'media', 'sender_action'],
-};
-
-const MEDIA_TYPES_BY_CHANNEL: Record<MessagingChannel, readonly OutboundMediaType[]> = {
-  whatsapp: ['image', 'audio', 'video', 'document', 'sticker'],
-  instagram: ['image', 'audio', 'video', 'file'],
-  messenger: ['image', 'audio', 'video', 'file'],
-};
-
-/** WhatsApp refuses a caption on audio and stickers; Messenger / Instagram attachments have none. */
-const WHATSAPP_CAPTIONED: readonly OutboundMediaType[] = ['image', 'video', 'document'];
-
-/** Only content messages can quote another message or offer quick replies. */
-const CONTENT_TYPES: readonly OutboundMessageType[] = ['text', 'media', 'template', 'interactive'];
 
 type Ctx = z.RefinementCtx<SendCommandObject>;
 const issue = (ctx: Ctx, path: PropertyKey[], message: string) =>
@@ -87,26 +67,17 @@ const issue = (ctx: Ctx, path: PropertyKey[], message: string) =>
 function checkText(cmd: SendCommandObject, ctx: Ctx): void {
   if (cmd.message.type !== 'text') return;
   const { text, previewUrl } = cmd.message;
-  switch (cmd.channel) {
-    case 'whatsapp':
-      // Meta says "characters" without naming the unit; code points count an emoji as one, as people do.
-      if ([...text].length > 4096)
-        issue(ctx, ['message', 'text'], 'WhatsApp text is limited to 4096 characters');
-      break;
-    case 'messenger':
-      if ([...text].length > 2000)
-        issue(ctx, ['message', 'text'], 'Messenger text is limited to 2000 characters');
-      break;
-    case 'instagram':
-      // Instagram's limit is in UTF-8 bytes, not characters: 250 four-byte emoji already fill it.
-      if (Buffer.byteLength(text, 'utf8') > 1000) {
-        issue(ctx, ['message', 'text'], 'Instagram text is limited to 1000 bytes of UTF-8');
-      }
-      break;
-  }
+  const tooLong = textOverLimit(cmd.channel, text);
+  if (tooLong !== undefined) issue(ctx, ['message', 'text'], tooLong);
   if (previewUrl !== undefined && cmd.channel !== 'whatsapp') {
     issue(ctx, ['message', 'previewUrl'], 'previewUrl is a WhatsApp option');
   }
+}
+
+/** The options a media type takes on a channel: WHATSAPP_MEDIA_OPTIONS on WhatsApp, none elsewhere. */
+function mediaTakes(cmd: SendCommandObject, mediaType: string, option: 'caption' | 'filename'): boolean {
+  if (cmd.channel !== 'whatsapp') return false;
+  return WHATSAPP_MEDIA_OPTIONS[mediaType as keyof typeof WHATSAPP_MEDIA_OPTIONS].includes(option);
 }
 
 function checkMedia(cmd: SendCommandObject, ctx: Ctx): void {
@@ -116,10 +87,10 @@ function checkMedia(cmd: SendCommandObject, ctx: Ctx): void {
     issue(ctx, ['message', 'mediaType'], `${cmd.channel} does not send ${mediaType} media`);
     return;
   }
-  if (caption !== undefined && !(cmd.channel === 'whatsapp' && WHATSAPP_CAPTIONED.includes(mediaType))) {
+  if (caption !== undefined && !mediaTakes(cmd, mediaType, 'caption')) {
     issue(ctx, ['message', 'caption'], `${cmd.channel} ${mediaType} media takes no caption`);
   }
-  if (filename !== undefined && !(cmd.channel === 'whatsapp' && mediaType === 'document')) {
+  if (filename !== undefined && !mediaTakes(cmd, mediaType, 'filename')) {
     issue(ctx, ['message', 'filename'], 'filename applies to WhatsApp documents only');
   }
 }
@@ -140,20 +111,20 @@ function checkMessengerFields(cmd: SendCommandObject, ctx: Ctx): void {
   if (cmd.tag !== undefined && cmd.messagingType !== 'MESSAGE_TAG') {
     issue(ctx, ['messagingType'], 'a tag is only sent with messagingType MESSAGE_TAG');
   }
-  if (cmd.channel === 'instagram' && cmd.tag !== undefined && cmd.tag !== 'HUMAN_AGENT') {
+  if (cmd.channel === 'instagram' && cmd.tag !== undefined && cmd.tag !== INSTAGRAM_TAG) {
     issue(ctx, ['tag'], 'Instagram accepts only the HUMAN_AGENT tag');
   }
-  if (cmd.quickReplies !== undefined && !CONTENT_TYPES.includes(cmd.message.type)) {
+  if (cmd.quickReplies !== undefined && !CONTENT_MESSAGE_TYPES.includes(cmd.message.type)) {
     issue(ctx, ['quickReplies'], `quick replies cannot go with a ${cmd.message.type} message`);
   }
 }
 
 export const SendCommandSchema = SendCommandObjectSchema.superRefine((cmd, ctx) => {
-  if (!MESSAGE_TYPES_BY_CHANNEL[cmd.channel].includes(cmd.message.type)) {
+  if (!channelSupports(cmd.channel, cmd.message.type)) {
     issue(ctx, ['message', 'type'], `${cmd.channel} does not support ${cmd.message.type} messages`);
     return;
   }
-  if (cmd.replyTo !== undefined && !CONTENT_TYPES.includes(cmd.message.type)) {
+  if (cmd.replyTo !== undefined && !CONTENT_MESSAGE_TYPES.includes(cmd.message.type)) {
     issue(ctx, ['replyTo'], `a ${cmd.message.type} message cannot quote another message`);
   }
   checkText(cmd, ctx);

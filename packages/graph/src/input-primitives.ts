@@ -19,18 +19,6 @@ export const TokenSchema = z.string().regex(/^[\x21-\x7e]{1,4096}$/, 'must be an
 
 export const HttpUrlSchema = z.httpUrl();
 
-/** Media is referenced by an uploaded id or by a public link, never both (WhatsApp Messages reference). */
-export function exactlyOneSource(
-  value: { id?: string | undefined; link?: string | undefined },
-  ctx: z.RefinementCtx,
-): void {
-  if (value.id !== undefined && value.link !== undefined) {
-    ctx.addIssue({ code: 'custom', message: 'give either id or link, not both', path: ['link'] });
-  } else if (value.id === undefined && value.link === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'give an id or a link', path: ['id'] });
-  }
-}
-
 /** Parses with `schema` or throws GraphValidationError naming every problem (never the values). */
 export function validate<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const result = schema.safeParse(input);

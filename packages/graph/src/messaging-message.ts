@@ -1,26 +1,35 @@
-import { Buffer } from 'node:buffer';
-import { QuickReplySchema } from '@omnistream/events';
+import {
+  INSTAGRAM_TAG,
+  MESSAGING_ATTACHMENT_TYPES,
+  MessageTagSchema,
+  type MessagingChannel,
+  MessagingTypeSchema,
+  QuickRepliesSchema,
+  type SenderAction,
+  SenderActionSchema,
+  TEXT_LIMITS,
+  TextMessageSchema,
+  textOverLimit,
+} from '@omnistream/events';
 import { z } from 'zod';
 import { BodyIdSchema, HttpUrlSchema, PathIdSchema, TokenSchema } from './input-primitives.ts';
 
 /**
  * Messenger Send API and Instagram API with Instagram Login share one message shape
  * (`{recipient:{id}, messaging_type?, tag?, message:{text | attachment, quick_replies?} | sender_action,
- * reply_to?}`); their limits differ and are checked per channel.
+ * reply_to?}`); their limits differ and are checked per channel. Types, limits, tags and quick replies
+ * come from the events package's outbound message family (packages/events/src/outbound-message.ts,
+ * the one place a message type is declared).
  */
 
-const QuickRepliesSchema = z.array(QuickReplySchema).min(1).max(13);
-
-export const MessagingTextSchema = z.strictObject({
-  type: z.literal('text'),
-  text: z.string().min(1),
+export const MessagingTextSchema = TextMessageSchema.omit({ previewUrl: true }).extend({
   quickReplies: QuickRepliesSchema.optional(),
 });
 
 export const MessagingAttachmentSchema = z
   .strictObject({
     type: z.literal('attachment'),
-    attachmentType: z.enum(['image', 'audio', 'video', 'file']),
+    attachmentType: z.enum(MESSAGING_ATTACHMENT_TYPES),
     /** Public URL Meta fetches the file from. */
     url: HttpUrlSchema.optional(),
     /** Id of an attachment uploaded earlier with `is_reusable` (Attachment Upload API). */
@@ -48,8 +57,7 @@ export const MessagingMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type MessagingMessage = z.infer<typeof MessagingMessageSchema>;
 
-export const SenderActionSchema = z.enum(['typing_on', 'typing_off', 'mark_seen']);
-export type SenderAction = z.infer<typeof SenderActionSchema>;
+export type { SenderAction };
 
 const common = {
   token: TokenSchema,
@@ -82,16 +90,20 @@ function checkCommon(input: Common, ctx: Ctx): void {
   }
 }
 
-/** Message tag (HUMAN_AGENT, ACCOUNT_UPDATE, …): left open because Meta retires and adds tags. */
-const TagSchema = z.string().regex(/^[A-Z_]+$/, 'must be a Meta message tag such as HUMAN_AGENT');
+/** The channel's text limit (TEXT_LIMITS) as an issue on `message.text`. */
+function checkText(channel: MessagingChannel, input: Common, ctx: Ctx): void {
+  if (input.message?.type !== 'text') return;
+  const tooLong = textOverLimit(channel, input.message.text);
+  if (tooLong !== undefined) ctx.addIssue({ code: 'custom', path: ['message', 'text'], message: tooLong });
+}
 
 export const SendMessengerInputSchema = z
   .strictObject({
     pageId: PathIdSchema,
     ...common,
     /** Required on every message since 2018 (Messenger Platform, messaging types). */
-    messagingType: z.enum(['RESPONSE', 'UPDATE', 'MESSAGE_TAG']).optional(),
-    tag: TagSchema.optional(),
+    messagingType: MessagingTypeSchema.optional(),
+    tag: MessageTagSchema.optional(),
     /** `message.metadata`, echoed back in the message_echoes webhook: the sender's command id. */
     metadata: z.string().min(1).max(1000).optional(),
   })
@@ -113,13 +125,7 @@ export const SendMessengerInputSchema = z
     if (input.metadata !== undefined && input.message === undefined) {
       ctx.addIssue({ code: 'custom', path: ['metadata'], message: 'metadata goes with a message' });
     }
-    if (input.message?.type === 'text' && [...input.message.text].length > 2000) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['message', 'text'],
-        message: 'Messenger text is limited to 2000 characters',
-      });
-    }
+    checkText('messenger', input, ctx);
   });
 
 export type MessagingMessageInput = z.input<typeof MessagingMessageSchema>;
@@ -152,25 +158,19 @@ export type SendMessengerActionInput = MessagingBase &
 export type SendMessengerInput = SendMessengerMessageInput | SendMessengerActionInput;
 
 /** Instagram text limit: 1000 bytes of UTF-8, not characters (Instagram messaging API reference). */
-export const INSTAGRAM_TEXT_MAX_BYTES = 1000;
+export const INSTAGRAM_TEXT_MAX_BYTES = TEXT_LIMITS.instagram.max;
 
 export const SendInstagramInputSchema = z
   .strictObject({
     igUserId: PathIdSchema,
     ...common,
     /** HUMAN_AGENT extends the reply window from 24 h to 7 days; the only tag Instagram takes. */
-    tag: z.literal('HUMAN_AGENT').optional(),
+    tag: z.literal(INSTAGRAM_TAG).optional(),
   })
   .superRefine((input, ctx) => {
     checkCommon(input, ctx);
+    checkText('instagram', input, ctx);
     const message = input.message;
-    if (message?.type === 'text' && Buffer.byteLength(message.text, 'utf8') > INSTAGRAM_TEXT_MAX_BYTES) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['message', 'text'],
-        message: `Instagram text is limited to ${INSTAGRAM_TEXT_MAX_BYTES} bytes of UTF-8`,
-      });
-    }
     if (message?.quickReplies?.some((q) => q.contentType !== 'text')) {
       ctx.addIssue({
         code: 'custom',
@@ -181,6 +181,6 @@ export const SendInstagramInputSchema = z
   });
 
 export type SendInstagramMessageInput = MessagingBase &
-  MessageFields & { igUserId: string; tag?: 'HUMAN_AGENT' | undefined };
+  MessageFields & { igUserId: string; tag?: typeof INSTAGRAM_TAG | undefined };
 export type SendInstagramActionInput = MessagingBase & ActionFields & { igUserId: string };
 export type SendInstagramInput = SendInstagramMessageInput | SendInstagramActionInput;

@@ -1,4 +1,9 @@
-import type { OutboundMessage, SendCommand } from '@omnistream/events';
+import {
+  MEDIA_TYPES_BY_CHANNEL,
+  MESSAGING_ATTACHMENT_TYPES,
+  type OutboundMessage,
+  type SendCommand,
+} from '@omnistream/events';
 import { GraphValidationError } from './errors.ts';
 import type { MessagingSendResult, SenderActionResult, WhatsAppSendResult } from './messages.ts';
 import type { MessagingMessage, SendInstagramInput, SendMessengerInput } from './messaging-message.ts';
@@ -7,7 +12,9 @@ import type { MarkWhatsAppReadInput, SendWhatsAppInput, WhatsAppMessage } from '
 /**
  * The events package's SendCommand (what downstream systems put on `omnistream.outbound.v1`) mapped
  * onto one Graph call per channel. The message-sender resolves the integration's token and account id
- * and calls this; validation happens again in the calls themselves.
+ * and calls this; validation happens again in the calls themselves. Which channel takes which type is
+ * the events package's to say (packages/events/src/outbound-message.ts); a type this mapping does not
+ * know is refused with the command schema's wording.
  */
 
 export interface SendTarget {
@@ -48,7 +55,7 @@ function toWhatsAppMessage(message: OutboundMessage): WhatsAppMessage {
       };
     case 'media': {
       const { mediaType, id, link, caption, filename } = message;
-      if (mediaType === 'file') throw refuse('whatsapp', 'file');
+      if (!MEDIA_TYPES_BY_CHANNEL.whatsapp.includes(mediaType)) throw refuse('whatsapp', mediaType);
       // Fields a type does not take are left for the WhatsApp schema to refuse, with its message.
       return { type: mediaType, id, link, caption, filename } as WhatsAppMessage;
     }
@@ -75,17 +82,11 @@ function toMessagingMessage(command: SendCommand, channel: string): MessagingMes
     case 'text':
       return { type: 'text', text: message.text, ...quickReplies };
     case 'media': {
-      if (
-        message.mediaType !== 'image' &&
-        message.mediaType !== 'audio' &&
-        message.mediaType !== 'video' &&
-        message.mediaType !== 'file'
-      ) {
-        throw refuse(channel, `${message.mediaType} media`);
-      }
+      const attachmentType = MESSAGING_ATTACHMENT_TYPES.find((t) => t === message.mediaType);
+      if (attachmentType === undefined) throw refuse(channel, `${message.mediaType} media`);
       return {
         type: 'attachment',
-        attachmentType: message.mediaType,
+        attachmentType,
         ...(message.id === undefined ? { url: message.link } : { attachmentId: message.id }),
         ...quickReplies,
       };

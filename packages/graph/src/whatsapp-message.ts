@@ -1,33 +1,39 @@
-import { InteractiveSchema } from '@omnistream/events';
-import { z } from 'zod';
 import {
-  BodyIdSchema,
   exactlyOneSource,
-  HttpUrlSchema,
-  PathIdSchema,
-  TokenSchema,
-} from './input-primitives.ts';
+  InteractiveMessageSchema,
+  ReactionMessageSchema,
+  RecipientTypeSchema,
+  TemplateMessageSchema,
+  TextMessageSchema,
+  textOverLimit,
+} from '@omnistream/events';
+import { z } from 'zod';
+import { BodyIdSchema, HttpUrlSchema, PathIdSchema, TokenSchema } from './input-primitives.ts';
 
 /**
  * What `sendWhatsApp` accepts: the Cloud API message types in the gateway's camelCase shape, mapped
- * onto Meta's JSON by whatsapp-body.ts. Limits from the WhatsApp Cloud API Messages reference.
+ * onto Meta's JSON by whatsapp-body.ts. Built from the events package's outbound message schemas and
+ * limits (packages/events/src/outbound-message.ts, the one place a message type is declared); only
+ * what a send command cannot carry (location, contacts) and Graph's own field limits are added here.
+ * Limits from the WhatsApp Cloud API Messages reference.
  */
+
+/** templates.ts checks template creation with the same name and language rules. */
+export { LanguageCodeSchema, TemplateNameSchema } from '@omnistream/events';
 
 const source = { id: BodyIdSchema.optional(), link: HttpUrlSchema.optional() };
 /** Media captions: 1024 characters (Messages reference, media object). */
 const caption = z.string().min(1).max(1024);
 
-export const WhatsAppTextSchema = z.strictObject({
-  type: z.literal('text'),
-  // Meta counts "characters"; code points count an emoji as one, as people do.
-  text: z
-    .string()
-    .min(1)
-    .refine((t) => [...t].length <= 4096, 'WhatsApp text is limited to 4096 characters'),
-  /** Render a preview of the first URL in the text. */
-  previewUrl: z.boolean().optional(),
+export const WhatsAppTextSchema = TextMessageSchema.extend({
+  text: TextMessageSchema.shape.text.superRefine((text, ctx) => {
+    const tooLong = textOverLimit('whatsapp', text);
+    if (tooLong !== undefined) ctx.addIssue({ code: 'custom', message: tooLong });
+  }),
 });
 
+/* Which media type takes a caption or a filename is WHATSAPP_MEDIA_OPTIONS's to say (input-validation
+ * tests hold these three schemas to it); Graph adds the length limits. */
 const CaptionedMediaSchema = z
   .strictObject({ type: z.enum(['image', 'video']), ...source, caption: caption.optional() })
   .superRefine(exactlyOneSource);
@@ -96,44 +102,12 @@ export const WhatsAppContactsSchema = z.strictObject({
   contacts: z.array(WhatsAppContactSchema).min(1),
 });
 
-export const WhatsAppInteractiveSchema = z.strictObject({
-  type: z.literal('interactive'),
-  /** Buttons, list or CTA URL in the events package's shape (limits checked there). */
-  interactive: InteractiveSchema,
-});
+/** Buttons, list or CTA URL, and templates: the send command's own schemas. */
+export const WhatsAppInteractiveSchema = InteractiveMessageSchema;
+export const WhatsAppTemplateSchema = TemplateMessageSchema;
 
-/**
- * Template components go to Graph verbatim (Meta's snake_case: `type`, `sub_type`, `index`,
- * `parameters[]`); only their skeleton is checked, Meta checks them against the approved template.
- */
-export const TemplateComponentSchema = z.looseObject({
-  type: z.string().min(1),
-  parameters: z.array(z.looseObject({ type: z.string().min(1) })).optional(),
-});
-
-export const TemplateNameSchema = z
-  .string()
-  .min(1)
-  .max(512)
-  .regex(/^[a-z0-9_]+$/, 'template names hold lowercase letters, digits and underscores only');
-export const LanguageCodeSchema = z
-  .string()
-  .regex(/^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,4})?$/, 'must be a language code such as en_US');
-
-export const WhatsAppTemplateSchema = z.strictObject({
-  type: z.literal('template'),
-  name: TemplateNameSchema,
-  language: LanguageCodeSchema,
-  components: z.array(TemplateComponentSchema).optional(),
-});
-
-export const WhatsAppReactionSchema = z.strictObject({
-  type: z.literal('reaction'),
-  /** The wamid reacted to. */
-  messageId: BodyIdSchema,
-  /** One emoji; an empty string removes the business's earlier reaction. */
-  emoji: z.string().max(32),
-});
+/** A body id may be up to 512 characters here (input-primitives.ts). */
+export const WhatsAppReactionSchema = ReactionMessageSchema.extend({ messageId: BodyIdSchema });
 
 export const WhatsAppMessageSchema = z.discriminatedUnion('type', [
   WhatsAppTextSchema,
@@ -159,7 +133,7 @@ export const SendWhatsAppInputSchema = z
      */
     to: z.string().regex(/^\S(.{0,150}\S)?$/, 'must be a phone number, user id or group id'),
     /** `group`: a Groups API group (`recipient_type: "group"`). Default individual. */
-    recipientType: z.enum(['individual', 'group']).optional(),
+    recipientType: RecipientTypeSchema.optional(),
     message: WhatsAppMessageSchema,
     /** wamid to quote (`context.message_id`). */
     replyTo: BodyIdSchema.optional(),

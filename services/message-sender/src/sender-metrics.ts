@@ -64,7 +64,7 @@ export function createSenderMetrics(registry: Registry): SenderMetrics {
     }),
     statusUpdates: new Counter({
       name: 'omnistream_sender_status_updates_total',
-      help: 'Inbound status events applied to outbound_messages, by outcome (applied, stale, unknown, ignored)',
+      help: 'Inbound status events applied to outbound_messages, by outcome (applied, stale, unknown, ignored, preference, invalid, unparseable)',
       labelNames: ['outcome'],
       registers,
     }),

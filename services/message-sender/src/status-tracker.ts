@@ -1,4 +1,4 @@
-import type { InboundEvent } from '@omnistream/events';
+import { type MetaError, parseInboundEvent } from '@omnistream/events';
 import type { ConsumedMessage, DeadLetterSink, FailurePolicy, MessageHandler } from '@omnistream/kafka';
 import type { Logger } from '@omnistream/logger';
 import type {
@@ -9,11 +9,51 @@ import type {
 import type { Counter } from 'prom-client';
 
 const TRACKED = new Set(['sent', 'delivered', 'read', 'played', 'failed']);
+/** The only kinds this consumer acts on; the others are counted `ignored` without a full parse. */
+const HANDLED_KINDS = new Set(['status', 'marketing_preference']);
+const MAX_LOGGED_ISSUES = 5;
+
+function locate(message: ConsumedMessage) {
+  return { topic: message.topic, partition: message.partition, offset: message.offset };
+}
+
+/** One Meta error as stored: the fields of MetaErrorSchema that are set. */
+function metaError(e: MetaError): MetaError {
+  return {
+    code: e.code,
+    title: e.title,
+    ...(e.message === undefined ? {} : { message: e.message }),
+    ...(e.details === undefined ? {} : { details: e.details }),
+  };
+}
+
+/**
+ * Meta may report several errors on one failed status. The first is the primary (`code`, `metaCode`,
+ * `message`, as before); every entry, the first included, is kept in `metaErrors`, and the message
+ * names the others so the messages API (which shows code and message) does not hide them.
+ */
+type StatusError = OutboundError & { metaErrors: MetaError[] };
+function statusError(errors: readonly MetaError[] | undefined): StatusError | undefined {
+  const [first, ...others] = errors ?? [];
+  if (first === undefined) return undefined;
+  const text = (e: MetaError) => e.message ?? e.title ?? `error ${e.code}`;
+  const also = others.map((e) => `${e.code} ${text(e)}`).join('; ');
+  return {
+    code: `GRAPH_${first.code}`,
+    message: also === '' ? text(first) : `${text(first)} (also: ${also})`,
+    retryable: false,
+    metaCode: first.code,
+    metaErrors: (errors ?? []).map(metaError),
+  };
+}
 
 /**
  * Inbound `status` events → outbound_messages, forward only (the repository refuses to move a
  * status back, so Meta's out-of-order and repeated webhooks are harmless). Statuses for messages
  * this gateway did not send (another app on the same number) are counted and skipped.
+ *
+ * Records are checked with parseInboundEvent, as the api-gateway checks them; an invalid one is
+ * logged and counted `invalid`, and the tracker goes on.
  *
  * Inbound `marketing_preference` events → marketing_preferences, which the send processor reads
  * before a MARKETING template (outcome `preference`; `ignored` when no integration matched).
@@ -25,13 +65,36 @@ export function createStatusHandler(deps: {
   outcomes: Counter<'outcome'>;
 }): MessageHandler {
   return async (message: ConsumedMessage) => {
-    let event: InboundEvent;
+    let json: unknown;
     try {
-      event = JSON.parse(message.value?.toString('utf8') ?? '');
+      json = JSON.parse(message.value?.toString('utf8') ?? '');
     } catch {
       deps.outcomes.inc({ outcome: 'unparseable' });
       return;
     }
+    const kind = (json as { kind?: unknown } | null)?.kind;
+    if (typeof kind !== 'string' || !HANDLED_KINDS.has(kind)) {
+      deps.outcomes.inc({ outcome: 'ignored' });
+      return;
+    }
+    // The same check the api-gateway's inbound consumer applies: a record that is not a valid event
+    // is logged (where it is and what is wrong, never its values) and skipped, not retried forever.
+    const parsed = parseInboundEvent(json);
+    if (!parsed.success) {
+      deps.outcomes.inc({ outcome: 'invalid' });
+      deps.logger.warn(
+        {
+          ...locate(message),
+          kind,
+          issues: parsed.error.issues
+            .slice(0, MAX_LOGGED_ISSUES)
+            .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+        },
+        'inbound record is not a valid event; skipped',
+      );
+      return;
+    }
+    const event = parsed.data;
     if (event.kind === 'marketing_preference' && event.integrationId !== null) {
       const ids = [event.contact.id, event.contact.userId].filter((id): id is string => id !== undefined);
       await deps.preferences.record({
@@ -53,15 +116,7 @@ export function createStatusHandler(deps: {
       deps.outcomes.inc({ outcome: 'ignored' });
       return;
     }
-    const first = event.payload.errors?.[0];
-    const error: OutboundError | undefined = first
-      ? {
-          code: `GRAPH_${first.code}`,
-          message: first.message ?? first.title ?? `error ${first.code}`,
-          retryable: false,
-          metaCode: first.code,
-        }
-      : undefined;
+    const error = statusError(event.payload.errors);
     const outcome = await deps.repository.applyStatus({
       metaMessageId: event.payload.messageId,
       status: event.payload.status as 'sent' | 'delivered' | 'read' | 'played' | 'failed',
