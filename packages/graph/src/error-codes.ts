@@ -2,11 +2,10 @@
  * Meta's error codes → what the gateway does about them. The table in docs/meta-platform.md
  * ("Error codes") is authoritative: classify on `error.code` (and `error_subcode` where it sharpens
  * the category), never on the HTTP status, which Meta sets to 400 for almost everything and to
- * 403/429/500 now and then for the same error (see /tmp/meta-fixtures/graph-errors.json, 130429).
+ * 403/429/500 now and then for the same error (130429, for one).
  *
- * Sources for the entries beyond that table: Meta's WhatsApp Cloud API error-codes page
- * (developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes), the Graph API
- * "Handling errors" guide and the Messenger Send API error list.
+ * Every code below is in that table, with its public sources (the Graph API "Handling errors"
+ * guide and Meta's WhatsApp error-codes page).
  */
 
 export type GraphErrorCategory =
@@ -57,7 +56,7 @@ const stop = (category: GraphErrorCategory, title: string): CodeRule => ({
 });
 
 const EXACT: ReadonlyMap<number, CodeRule> = new Map([
-  // Retry with backoff (meta-platform.md, honour Retry-After when present).
+  // Retry with backoff, honouring Retry-After when present (docs/meta-platform.md, "Error codes").
   [1, retry('server', 'API unknown')],
   [2, retry('server', 'API service temporarily unavailable')],
   [4, retry('throttle', 'Application request limit reached')],
@@ -66,7 +65,7 @@ const EXACT: ReadonlyMap<number, CodeRule> = new Map([
   [341, retry('throttle', 'Application limit reached')],
   [613, retry('throttle', 'Calls to this API have exceeded the rate limit')],
   [80002, retry('throttle', 'Instagram business use case rate limit')],
-  // 80004 is the ads-account call limit; meta-platform.md says to treat it as a throttle too.
+  // 80004 is the ads-account call limit; docs/meta-platform.md ("Error codes") treats it as a throttle too.
   [80004, retry('throttle', 'Ads account call limit')],
   [80006, retry('throttle', 'Messenger business use case rate limit')],
   [80007, retry('throttle', 'WhatsApp Business account rate limit')],

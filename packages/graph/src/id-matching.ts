@@ -37,7 +37,7 @@ export interface PageScopedId {
 
 /**
  * Meta answers "(#200) … under review" for about 48 h after an app first uses ID matching
- * (meta-platform.md): say so, since "permissions error" alone sends people hunting for a scope.
+ * (docs/meta-platform.md, "Business setup facts"): say so, since "permissions error" alone sends people hunting for a scope.
  */
 function explainReview(err: unknown): unknown {
   if (!(err instanceof GraphError) || err.code !== 200) return err;

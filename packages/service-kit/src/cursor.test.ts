@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, InvalidCursorError } from './cursor.ts';
+import {
+  decodeCursor,
+  decodeCursorOrLegacy,
+  encodeCursor,
+  InvalidCursorError,
+  readsCursor,
+} from './cursor.ts';
 import { DomainError } from './domain-error.ts';
 
 describe('encodeCursor / decodeCursor', () => {
@@ -29,6 +35,33 @@ describe('encodeCursor / decodeCursor', () => {
     expect(thrown).toBeInstanceOf(DomainError);
     expect(thrown).toMatchObject({ code: 'GW_INVALID_CURSOR', retryable: false });
     expect((thrown as Error).message).toBe('invalid pagination cursor');
+  });
+});
+
+describe('decodeCursorOrLegacy', () => {
+  // An old format of a list: the bare id of the last row, in decimal.
+  const bareId = (text: string): [string] | undefined => (/^\d+$/.test(text) ? [text] : undefined);
+
+  it('decodes a cursor of the shared format and one of the old format to the same keyset values', () => {
+    expect(decodeCursorOrLegacy(encodeCursor(['42']), 1, bareId)).toEqual(['42']);
+    expect(decodeCursorOrLegacy('42', 1, bareId)).toEqual(['42']);
+  });
+
+  it('refuses what neither format reads with InvalidCursorError', () => {
+    for (const text of ['4x2', encodeCursor(['a', 'b']), '']) {
+      expect(() => decodeCursorOrLegacy(text, 1, bareId), text).toThrow(InvalidCursorError);
+    }
+  });
+
+  it('tells a query schema which cursors a decoder reads, and lets other errors through', () => {
+    const decode = (text: string) => decodeCursorOrLegacy(text, 1, bareId);
+    expect(readsCursor(decode, '42')).toBe(true);
+    expect(readsCursor(decode, 'nope')).toBe(false);
+    expect(() =>
+      readsCursor(() => {
+        throw new TypeError('a bug');
+      }, '42'),
+    ).toThrow(TypeError);
   });
 });
 

@@ -43,3 +43,35 @@ export function decodeCursor<N extends number>(text: string, arity: N): CursorVa
     return value as CursorValues<N>;
   throw new InvalidCursorError();
 }
+
+/**
+ * decodeCursor for a list that handed out cursors of its own format before this scheme, so clients
+ * holding such a cursor keep paging: a cursor in the shared format decodes as above; otherwise
+ * `legacy` reads the old format (the keyset values, or undefined when the text is not an old
+ * cursor either). Anything neither reads throws InvalidCursorError.
+ */
+export function decodeCursorOrLegacy<N extends number>(
+  text: string,
+  arity: N,
+  legacy: (text: string) => CursorValues<N> | undefined,
+): CursorValues<N> {
+  try {
+    return decodeCursor(text, arity);
+  } catch (err) {
+    if (!(err instanceof InvalidCursorError)) throw err;
+    const values = legacy(text);
+    if (values === undefined) throw err;
+    return values;
+  }
+}
+
+/** Whether `decode` reads `text` without InvalidCursorError: a query schema's check of a cursor. */
+export function readsCursor(decode: (text: string) => unknown, text: string): boolean {
+  try {
+    decode(text);
+    return true;
+  } catch (err) {
+    if (err instanceof InvalidCursorError) return false;
+    throw err;
+  }
+}

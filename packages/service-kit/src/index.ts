@@ -1,5 +1,12 @@
 export { AppError, type AppErrorOptions, type ErrorCode } from './app-error.ts';
-export { type CursorValues, decodeCursor, encodeCursor, InvalidCursorError } from './cursor.ts';
+export {
+  type CursorValues,
+  decodeCursor,
+  decodeCursorOrLegacy,
+  encodeCursor,
+  InvalidCursorError,
+  readsCursor,
+} from './cursor.ts';
 export { DomainError, type DomainErrorOptions } from './domain-error.ts';
 export { DOMAIN_STATUS, domainToAppError, type ErrorBody, registerErrorHandler } from './error-handler.ts';
 export {

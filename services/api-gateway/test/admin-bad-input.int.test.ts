@@ -1,3 +1,4 @@
+import { encodeCursor } from '@omnistream/service-kit';
 import { useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayWorld, PUBLIC_URL, startGatewayWorld, whatsAppIntegration } from './harness.ts';
@@ -71,6 +72,8 @@ describe('bad input on the admin API gets a 400 that says what is wrong, never a
         { path: 'querystring.cursor', message: 'is not a cursor this API returned' },
       ]);
     }
+    // The shared cursor scheme, and the id in base64url that GET /admin/fbe handed out before it.
+    expect((await raw('GET', `/admin/fbe?cursor=${encodeCursor(['b-1'])}`)).statusCode).toBe(200);
     expect(
       (await raw('GET', `/admin/fbe?cursor=${Buffer.from('b-1').toString('base64url')}`)).statusCode,
     ).toBe(200);

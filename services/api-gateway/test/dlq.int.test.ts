@@ -3,7 +3,8 @@ import type { DlqRecord } from '@omnistream/events';
 import type { Integration } from '@omnistream/integrations';
 import { createKafka, createProducer, type Producer } from '@omnistream/kafka';
 import { createLogger } from '@omnistream/logger';
-import { readMessages, testKafka, useTestDatabase } from '@omnistream/testing';
+import { decodeCursor, encodeCursor } from '@omnistream/service-kit';
+import { readMessages, testKafka, topicRecordCount, useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sender, settingsFor, startSender, stopSender } from '../../message-sender/test/harness.ts';
 import { createDeadLettersRepository } from '../src/features/dlq/dead-letters.repository.ts';
@@ -146,12 +147,14 @@ describe('dead letters: DLQ mirror, GET /admin/dlq, replay (real sender, Postgre
     expect(marked).toMatchObject({ id: letter.id, replayCount: 1, replayedAt: expect.any(String) });
 
     // Replaying it again sends nothing twice.
+    const outboundBefore = await topicRecordCount(testKafka().brokers, world.topics.outbound);
     const again = await world.call('POST', '/admin/dlq/replay', { ids: [letter.id] });
     expect(again.body.replayed).toEqual([]);
     expect(again.body.skipped).toEqual([
       { id: letter.id, commandId, reason: 'already_sent', message: expect.stringMatching(/already sent/) },
     ]);
-    await new Promise((r) => setTimeout(r, 500));
+    // Nothing went back on the outbound topic, so nothing can be sent again.
+    expect(await topicRecordCount(testKafka().brokers, world.topics.outbound)).toBe(outboundBefore);
     expect(world.sim.ledger.count({ to })).toBe(1);
   });
 
@@ -308,6 +311,24 @@ describe('dead letters: DLQ mirror, GET /admin/dlq, replay (real sender, Postgre
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual(ids);
+
+    // The shared opaque scheme hands out the cursor; a bare id (the format before it) still pages.
+    const first = await world.call('GET', '/admin/dlq?limit=2');
+    const next = first.body.nextCursor as string;
+    expect(next).not.toBe(String(ids[1]));
+    expect(decodeCursor(next, 1)).toEqual([String(ids[1])]);
+    const byNew = await world.call('GET', `/admin/dlq?limit=2&cursor=${next}`);
+    const byOld = await world.call('GET', `/admin/dlq?limit=2&cursor=${ids[1]}`);
+    expect(byNew.status).toBe(200);
+    expect(byNew.body.items.map((d: { id: number }) => d.id)).toEqual(ids.slice(2, 4));
+    expect(byOld.body).toEqual(byNew.body);
+    for (const cursor of ['abc', '-1', encodeCursor(['x']), encodeCursor(['1', '2'])]) {
+      const bad = await world.call('GET', `/admin/dlq?cursor=${encodeURIComponent(cursor)}`);
+      expect(bad.status, cursor).toBe(400);
+      expect(bad.body.error.issues, cursor).toEqual([
+        { path: 'querystring.cursor', message: 'is not a cursor this API returned' },
+      ]);
+    }
 
     const badQuery = await world.call('GET', '/admin/dlq?replayed=maybe');
     expect(badQuery.status).toBe(400);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eventId, type FbePayload, type InboundEventOf, parseInboundEvent } from '@omnistream/events';
 import { createTokenCipher } from '@omnistream/integrations';
+import { encodeCursor } from '@omnistream/service-kit';
 import { useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptionKeys, type GatewayWorld, startGatewayWorld, until } from './harness.ts';
@@ -430,6 +431,22 @@ describe('Facebook Business Extension (real PostgreSQL, broker and meta-sim)', (
     } while (cursor !== null && pages < 50);
     expect(seen.filter((s) => s.startsWith(prefix))).toEqual(ids);
     expect(new Set(seen).size).toBe(seen.length);
+
+    // The cursor is the shared opaque scheme; the id in base64url (the format before it) still pages.
+    const page = (cursor: string) =>
+      world.call('GET', `/admin/fbe?status=installed&limit=2&cursor=${encodeURIComponent(cursor)}`);
+    const byNew = await page(encodeCursor([ids[0] as string]));
+    const byOld = await page(Buffer.from(ids[0] as string).toString('base64url'));
+    expect(byNew.status).toBe(200);
+    expect(byNew.body.items.map((i: { externalBusinessId: string }) => i.externalBusinessId)).toEqual(
+      ids.slice(1),
+    );
+    expect(byOld.body).toEqual(byNew.body);
+    const afterFirst = await world.call(
+      'GET',
+      `/admin/fbe?status=installed&limit=1&cursor=${encodeCursor([ids[0] as string])}`,
+    );
+    expect(afterFirst.body.nextCursor).toBe(encodeCursor([ids[1] as string]));
     const one = (await world.call('GET', '/admin/fbe?limit=200')).body.items.find(
       (i: { externalBusinessId: string }) => i.externalBusinessId === ids[0],
     );

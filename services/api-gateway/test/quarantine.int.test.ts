@@ -1,3 +1,4 @@
+import { decodeCursor, encodeCursor } from '@omnistream/service-kit';
 import { readMessages, testKafka, useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngestor, type TestIngestor } from '../../webhook-ingestor/test/harness.ts';
@@ -44,7 +45,15 @@ describe('spool quarantine admin API: list, retry, drop (real ingestor, gateway,
     expect(first.body.nextCursor).toEqual(expect.any(String));
     const second = await world.call('GET', `${BASE}?limit=2&cursor=${first.body.nextCursor}`);
     expect(second.status).toBe(200);
+    expect(second.body.items).toHaveLength(1);
     expect(second.body.nextCursor).toBeNull();
+    // The cursor is the shared opaque scheme; the bare id handed out before it still pages.
+    const lastOfFirst = String(first.body.items[1].id);
+    expect(decodeCursor(first.body.nextCursor, 1)).toEqual([lastOfFirst]);
+    expect(first.body.nextCursor).not.toBe(lastOfFirst);
+    const byOldCursor = await world.call('GET', `${BASE}?limit=2&cursor=${lastOfFirst}`);
+    expect(byOldCursor.status).toBe(200);
+    expect(byOldCursor.body).toEqual(second.body);
     const items = [...first.body.items, ...second.body.items];
     expect(items.map((q) => q.id)).toEqual([...items.map((q) => q.id)].sort((a, b) => b - a));
     expect(new Set(items.map((q) => q.eventId)).size).toBe(3);
@@ -73,7 +82,11 @@ describe('spool quarantine admin API: list, retry, drop (real ingestor, gateway,
       items: [],
       nextCursor: null,
     });
-    expect((await world.call('GET', `${BASE}?cursor=abc`)).status).toBe(400);
+    for (const cursor of ['abc', encodeCursor(['not-an-id'])]) {
+      const bad = await world.call('GET', `${BASE}?cursor=${cursor}`);
+      expect(bad.status, cursor).toBe(400);
+      expect(bad.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['querystring.cursor']);
+    }
     expect((await world.call('GET', `${BASE}?reason=bogus`)).status).toBe(400);
     expect((await world.call('GET', BASE, undefined, { authorization: 'Bearer nope' })).status).toBe(401);
   });

@@ -8,7 +8,7 @@ export type SignatureCheck = 'valid' | 'missing' | 'malformed' | 'mismatch';
  * Checks `X-Hub-Signature-256: sha256=<hex>` against HMAC-SHA256 of the raw body under each
  * secret, in constant time. Meta signs the bytes it sends (an escaped-unicode JSON: `\u00e9`,
  * `\/`, surrogate-pair emoji), so the HMAC runs over the exact received bytes, never over
- * re-serialized JSON (meta-platform.md, "Webhook verification").
+ * re-serialized JSON (docs/meta-platform.md, "Webhook verification").
  */
 export function checkSignature(
   rawBody: Buffer,

@@ -26,7 +26,7 @@ import { emitWhatsAppTemplate, TEMPLATE_FIELDS } from './whatsapp-template.norma
 /**
  * `object: "whatsapp_business_account"`: every entry (one per WABA), every change, and in a `messages`
  * change every message, status and error. Meta batches freely, so nothing here assumes one of anything
- * (meta-platform.md: "Loop over every entry, change, message, status").
+ * (docs/meta-platform.md, "Payload shapes": loop over every entry, change, message, status).
  */
 export function normalizeWhatsApp(entries: readonly unknown[], sink: EventSink): void {
   for (const entry of entries) {

@@ -7,7 +7,7 @@ import { metaRefused, metaStep, permissionNotGranted, writeFailed } from './onbo
 
 /** Instagram API with Instagram Login: what reading and answering DMs needs (Business Login scopes). */
 export const INSTAGRAM_SCOPES = ['instagram_business_basic', 'instagram_business_manage_messages'] as const;
-/** The account's webhook fields (meta-platform.md, "Business setup facts"). */
+/** The account's webhook fields (docs/meta-platform.md, "Business setup facts"). */
 export const INSTAGRAM_WEBHOOK_FIELDS = [
   'messages',
   'messaging_postbacks',

@@ -6,7 +6,7 @@ import { type OauthSettings, redirectUriFor } from './oauth-settings.ts';
 import { metaStep, noPages, writeFailed } from './onboarding-errors.ts';
 
 /**
- * The Page webhook fields the ingestor handles (meta-platform.md, Messenger payload shapes):
+ * The Page webhook fields the ingestor handles (docs/meta-platform.md, "Payload shapes"):
  * message (and its echoes), postback, delivery, read, reaction.
  */
 export const MESSENGER_WEBHOOK_FIELDS = [
