@@ -3,6 +3,7 @@
 import { median } from './graph-report.ts';
 import {
   type BenchContext,
+  beforeAfterTable,
   checkTargets,
   fmt,
   medians,
@@ -109,8 +110,8 @@ export function renderSection(ctx: BenchContext, runs: readonly RunRecord[]): st
   lines.push(
     'Reproduce: `pnpm bench:ingest` (smoke run: `BENCH_DURATION_S=3 BENCH_ROUNDS=1 pnpm bench:ingest`, which leaves this file alone). ' +
       'Knobs: `BENCH_DURATION_S` (20), `BENCH_ROUNDS` (3), `BENCH_CONNECTIONS` (unset: tuned over `BENCH_TUNE_CONNECTIONS`), ' +
-      '`BENCH_RATE` (1000) and `BENCH_RATE_CONNECTIONS` (50) for (c), `BENCH_REQUESTS` (40000), `BENCH_CPU_PROF=1` (one extra profiled run), ' +
-      '`BENCH_INGESTOR_NODE_ARGS` (extra Node flags for the ingestor), `BENCH_QUIET_WAIT_S` (600), `BENCH_WRITE_DOCS=0|1`. ' +
+      '`BENCH_RATE` (1000) and `BENCH_RATE_CONNECTIONS` (50) for (c), `BENCH_REQUESTS` (40000), `BENCH_CPU_PROF=1|fixed` (one extra profiled run of (a) or (c)), ' +
+      '`BENCH_INGESTOR_NODE_ARGS` (extra Node flags for the ingestor), `BENCH_INGESTOR_ENV` (extra `K=V` settings for it), `BENCH_QUIET_WAIT_S` (600), `BENCH_WRITE_DOCS=0|1`. ' +
       'Uses `KAFKA_BROKERS` / `DATABASE_URL` when set, else Docker, else Apache Kafka from its Maven jars (the test harness) and the local PostgreSQL.',
     '',
   );
@@ -128,10 +129,16 @@ export function renderSection(ctx: BenchContext, runs: readonly RunRecord[]): st
     `- Requests: ${fmt(mix.count)} distinct pre-signed webhooks, cycled through by all connections together (unique wamids per run); ` +
       `${kinds}; ${fmt(mix.minBytes)}–${fmt(mix.maxBytes)} bytes (median ${fmt(mix.medianBytes)}); ${fmt(mix.eventsPerRequest, 2)} events per webhook; ` +
       'escaped unicode and `\\/` as Meta sends them.',
-    `- Runs: ${ctx.durationS} s each, ${ctx.rounds} rounds of (a), (b), (c), (d) interleaved; the tables give the median per metric. ` +
+    `- Runs: ${ctx.durationS} s each, ${ctx.rounds} rounds of (a), (b), (c), (d), (e) interleaved; the tables give the median per metric. ` +
       `(a) and (b) use ${ctx.connections} connections (${ctx.connectionsSource}); (c) and (d) pace ${fmt(ctx.fixedRate)} req/s over ` +
       `${ctx.fixedConnections} connections with autocannon's overallRate, each connection's second shifted so the rate is spread evenly. ` +
-      '(d) sends that paced load to the bare server: what the load generator and the machine add to a latency on their own.',
+      '(d) sends that paced load to the bare server: what the load generator and the machine add to a latency on their own. ' +
+      '(e) repeats (c) with a separate consumer process reading the inbound topic as a CRM would (kafkajs, its own consumer group, ' +
+      'fetch answered at the first byte): end-to-end latency is from the moment the load generator builds and writes a signed POST to the moment ' +
+      "the event carrying that webhook's wamid arrives in the consumer, both read from CLOCK_MONOTONIC, which the two processes share.",
+    '- CPU per request: the process’s CPU over the run divided by the requests it answered (verified webhooks for the ingestor); the ' +
+      'ratio targets divide the ingestor’s figure by the bare server’s from the same round ((c) by (d), (a) by (b)) and take the median of the rounds’ ratios. ' +
+      'Broker µs per record: the broker process’s CPU over the records it wrote in that run.',
     "- Fixed-rate latency is recorded as measured (autocannon's `ignoreCoordinatedOmission`). autocannon 9 'corrects' paced runs with an " +
       'expected interval of ceil(1 / per-connection rate) = 1 ms at 20 req/s per connection, so every N ms response also records N − 1 ' +
       'synthetic samples: with that correction the do-nothing bare server measured p99 80–112 ms at 1,000 req/s, and the ingestor 48–99 ms. ' +
@@ -176,6 +183,17 @@ export function renderSection(ctx: BenchContext, runs: readonly RunRecord[]): st
     ),
     '',
   );
+  const beforeAfter = beforeAfterTable(runs);
+  if (beforeAfter) {
+    lines.push(
+      '### Before and after',
+      '',
+      `(a') and (c') ran the baseline ingestor (${ctx.baseline ?? 'see the command'}) interleaved with (a) and (c) in every round, on the same broker and machine:`,
+      '',
+      beforeAfter,
+      '',
+    );
+  }
   lines.push('### Events', '');
   const t = ctx.totals;
   lines.push(
@@ -199,7 +217,7 @@ export function renderSection(ctx: BenchContext, runs: readonly RunRecord[]): st
   if (ctx.profile) {
     const p = ctx.profile;
     lines.push(
-      `CPU profile of the ingestor during one extra (a) run (\`--cpu-prof\`, ${fmt(p.busyMs / 1000, 1)} s busy of ${fmt(p.totalMs / 1000, 1)} s); self time by package and the top functions:`,
+      `CPU profile of the ingestor during one extra ${ctx.profileScenario === 'fixed' ? '(c)' : '(a)'} run (\`--cpu-prof\`, ${fmt(p.busyMs / 1000, 1)} s busy of ${fmt(p.totalMs / 1000, 1)} s); self time by package and the top functions:`,
       '',
     );
     lines.push(

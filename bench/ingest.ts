@@ -9,12 +9,15 @@ import { formatServiceCommand, serviceCommand } from '../scripts/service-command
 import { watchProcessExit } from './broker-process.ts';
 import { benchRun, type Child, spawnNode, stopChild, waitForHttp } from './children.ts';
 import { summarizeCpuProfile } from './cpu-profile.ts';
+import { startE2eConsumer } from './e2e-run.ts';
 import { writeDocsSection } from './graph-report.ts';
 import { renderSection, SECTION_TITLE } from './ingest-docs.ts';
 import { runLoadProcess, startBareFastify, typeStrippingCost } from './ingest-processes.ts';
 import {
   BARE_SCENARIOS,
+  BASELINE_SCENARIOS,
   type BenchContext,
+  beforeAfterTable,
   checkTargets,
   fmt,
   type IngestCounts,
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
   const requests = buildWhatsAppRequests({ count: settings.requests, appSecret: APP_SECRET });
   const requestMix = describeRequests(requests);
   const requestsFile = join(workDir, 'requests.json');
+  const requestBodies = requests.map((r) => r.body);
   writeFileSync(
     requestsFile,
     JSON.stringify(requests.map(({ method, path, headers, body }) => ({ method, path, headers, body }))),
@@ -82,34 +86,52 @@ async function main(): Promise<void> {
       `${requestMix.eventsPerRequest.toFixed(2)} events each, ${JSON.stringify(requestMix.byKind)}`,
   );
 
-  const [ingestorPort, barePort] = await freePorts(2);
-  if (ingestorPort === undefined || barePort === undefined) throw new Error('no free ports');
+  const [ingestorPort, barePort, baselinePort] = await freePorts(3);
+  if (ingestorPort === undefined || barePort === undefined || baselinePort === undefined)
+    throw new Error('no free ports');
   const ingestorEnv = {
     KAFKA_BROKERS: broker.brokers.join(','),
     KAFKA_TOPIC_INBOUND: INBOUND_TOPIC,
-    WEBHOOK_INGESTOR_PORT: String(ingestorPort),
     HTTP_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    ...settings.ingestorEnv,
   };
   const ingestors: Child[] = [];
-  const readyzUrl = `http://127.0.0.1:${ingestorPort}/readyz`;
+  const readyzUrlOf = (port: number) => `http://127.0.0.1:${port}/readyz`;
   // /readyz is 200 when Kafka OR the spool can take events; the benchmark wants Kafka.
   const publishesToKafka = (status: number, body: string) =>
     status === 200 && (JSON.parse(body) as { checks?: { kafka?: boolean } }).checks?.kafka === true;
   const ingestorLog = join(tmpdir(), `omnistream-bench-ingest-${runId}.log`);
-  const startIngestor = async (extraArgs: string[] = []): Promise<Child> => {
+  /**
+   * Starts the ingestor under test, or the baseline it is compared with (BENCH_BASELINE_DIR: another
+   * checkout, e.g. the commit before a change; BENCH_BASELINE_ENV: other settings).
+   */
+  const startIngestor = async (
+    extraArgs: string[] = [],
+    variant: 'current' | 'baseline' = 'current',
+  ): Promise<Child> => {
+    const baseline = variant === 'baseline';
+    const root = baseline ? (settings.baselineDir ?? ROOT) : ROOT;
+    const port = baseline ? baselinePort : ingestorPort;
     // An empty working directory: no .env is read, only what is passed here.
     const cwd = mkdtempSync(join(workDir, 'ingestor-cwd-'));
     // Started as `pnpm start:webhook-ingestor` starts it (its Node flags and environment).
-    const command = serviceCommand('webhook-ingestor');
+    const command = serviceCommand('webhook-ingestor', root);
     const child = spawnNode({
-      name: 'webhook-ingestor',
-      args: [...command.nodeArgs, ...settings.ingestorNodeArgs, ...extraArgs, join(ROOT, command.entry)],
+      name: baseline ? 'webhook-ingestor (baseline)' : 'webhook-ingestor',
+      args: [
+        ...command.nodeArgs,
+        ...((baseline ? settings.baselineNodeArgs : null) ?? settings.ingestorNodeArgs),
+        ...extraArgs,
+        join(root, command.entry),
+      ],
       cwd,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         ...command.env,
         ...ingestorEnv,
+        ...(baseline ? settings.baselineEnv : {}),
+        WEBHOOK_INGESTOR_PORT: String(port),
         DATABASE_URL: databaseUrl(postgres.adminUrl, postgres.templateDatabase),
         META_APP_SECRET: APP_SECRET,
         META_VERIFY_TOKEN: `bench-verify-${randomBytes(6).toString('hex')}`,
@@ -119,7 +141,7 @@ async function main(): Promise<void> {
       countPattern: /"level":(40|50|60)\b/,
     });
     ingestors.push(child);
-    await waitForHttp(readyzUrl, child, {
+    await waitForHttp(readyzUrlOf(port), child, {
       accept: publishesToKafka,
       timeoutMs: 60_000,
       what: 'readiness with Kafka',
@@ -127,6 +149,8 @@ async function main(): Promise<void> {
     return child;
   };
   let ingestor = await startIngestor();
+  const baseline = settings.baseline ? await startIngestor([], 'baseline') : null;
+  if (baseline) log(`baseline ingestor pid ${baseline.pid} ready on 127.0.0.1:${baselinePort}`);
   await new Promise((r) => setTimeout(r, 1_000));
   const idleRssMb = { ingestor: (rssBytes(ingestor.pid) ?? 0) / 1024 / 1024, bare: 0 };
   log(
@@ -139,18 +163,18 @@ async function main(): Promise<void> {
     `bare Fastify pid ${bare.pid} listening on 127.0.0.1:${barePort}, idle RSS ${fmt(idleRssMb.bare, 1)} MB`,
   );
 
-  const metricsUrl = `http://127.0.0.1:${ingestorPort}/metrics`;
-  const counts = () => ingestCounts(metricsUrl, broker.brokers, INBOUND_TOPIC);
-  const gcSeconds = () => gcSecondsOf(metricsUrl);
-  const watchHeap = () => watchIngestorHeap(metricsUrl);
+  const metricsUrlOf = (port: number) => `http://127.0.0.1:${port}/metrics`;
+  const counts = (port = ingestorPort) => ingestCounts(metricsUrlOf(port), broker.brokers, INBOUND_TOPIC);
+  const gcSeconds = (port: number) => gcSecondsOf(metricsUrlOf(port));
+  const watchHeap = (port: number) => watchIngestorHeap(metricsUrlOf(port));
   /**
    * Waits until the ingestor publishes to Kafka directly again (the relay emptied the spool), so one
    * run's backlog is not the next one's.
    */
-  const settle = async () => {
+  const settle = async (child: Child, port: number) => {
     await new Promise((r) => setTimeout(r, 1_000));
     try {
-      await waitForHttp(readyzUrl, ingestor, {
+      await waitForHttp(readyzUrlOf(port), child, {
         accept: publishesToKafka,
         timeoutMs: 120_000,
         what: 'direct Kafka publishing',
@@ -173,11 +197,25 @@ async function main(): Promise<void> {
     options: { durationS: number; connections: number; overallRate?: number },
   ): Promise<RunRecord> => {
     const isBare = BARE_SCENARIOS.includes(scenario);
-    const target = isBare ? bare : ingestor;
-    const port = isBare ? barePort : ingestorPort;
-    const before = isBare ? null : await counts();
-    const gcBefore = isBare ? null : await gcSeconds();
-    const heap = isBare ? null : watchHeap();
+    const e2e =
+      scenario === 'ingestor-e2e'
+        ? await startE2eConsumer({
+            brokers: broker.brokers,
+            topic: INBOUND_TOPIC,
+            workDir,
+            tag: `${round}-${Date.now()}`,
+            requestBodies,
+          })
+        : null;
+    const sendLogFile = e2e ? join(workDir, `sends-${round}-${Date.now()}.json`) : undefined;
+    const isBaseline = BASELINE_SCENARIOS.includes(scenario);
+    if (isBaseline && !baseline)
+      throw new Error(`${scenario} needs BENCH_BASELINE_DIR or BENCH_BASELINE_ENV`);
+    const target = isBare ? bare : isBaseline && baseline ? baseline : ingestor;
+    const port = isBare ? barePort : isBaseline ? baselinePort : ingestorPort;
+    const before = isBare ? null : await counts(port);
+    const gcBefore = isBare ? null : await gcSeconds(port);
+    const heap = isBare ? null : watchHeap(port);
     const loadOptions: LoadOptions = {
       url: `http://127.0.0.1:${port}`,
       durationS: options.durationS,
@@ -185,6 +223,7 @@ async function main(): Promise<void> {
       requestsFile,
       startIndex: cursor,
       ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+      ...(sendLogFile ? { sendLogFile } : {}),
     };
     await waitForQuietMachine({ quietPercent: QUIET_CPU_PERCENT, maxWaitS: settings.quietWaitS, log });
     // Filled in when autocannon starts (the callback runs before runLoadProcess resolves).
@@ -205,6 +244,8 @@ async function main(): Promise<void> {
             postgres: () => pidsNamed('postgres'),
             // This script (sampling, scraping): small, but not "other work".
             orchestrator: () => [process.pid],
+            // (e)'s consumer process: part of the scenario, not "other work".
+            consumer: () => (e2e ? [e2e.child.pid] : []),
           },
         });
       },
@@ -225,12 +266,20 @@ async function main(): Promise<void> {
     let runtime: RunRecord['runtime'] = null;
     if (before && gcBefore !== null && heap) {
       runtime = {
-        gcPercent: (((await gcSeconds()) - gcBefore) / result.durationS) * 100,
+        gcPercent: (((await gcSeconds(port)) - gcBefore) / result.durationS) * 100,
         heapMaxMb: await heap.stop(),
       };
       // Requests still in flight when autocannon stopped finish within the publish timeout.
       await new Promise((r) => setTimeout(r, 500));
-      ingest = diffCounts(await counts(), before);
+      ingest = diffCounts(await counts(port), before);
+    }
+    let e2eResult: RunRecord['e2e'] = null;
+    if (e2e && sendLogFile && ingest) {
+      // Every event Kafka took reaches the consumer; give it a deadline rather than a fixed wait.
+      const expected = ingest.events - ingest.spooledEvents;
+      const deadline = Date.now() + 15_000;
+      while (e2e.arrived() < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      e2eResult = await e2e.finish(sendLogFile);
     }
     const record: RunRecord = {
       scenario,
@@ -250,25 +299,31 @@ async function main(): Promise<void> {
             (sample.cpuPercent.broker ?? 0) -
             (sample.cpuPercent.postgres ?? 0) -
             (sample.cpuPercent.orchestrator ?? 0) -
+            (sample.cpuPercent.consumer ?? 0) -
             result.cpuPercent,
         ),
       },
       ingest,
       runtime,
       verifiedPerSec: ingest ? ingest.kafkaWebhooks / result.durationS : null,
+      e2e: e2eResult,
     };
     log(
       `${SCENARIO_TITLES[scenario]} round ${round}: ${fmt(result.requestsPerSecMean)} req/s, ` +
         (ingest ? `${fmt(record.verifiedPerSec)} verified/s (${fmt(ingest.spoolWebhooks)} spooled), ` : '') +
         `p50 ${fmt(result.latencyMs.p50, 1)} ms, p99 ${fmt(result.latencyMs.p99, 1)} ms, non-2xx ${result.non2xx}, ` +
-        `errors ${result.errors + result.timeouts}, RSS ${fmt(record.maxRssMb, 1)} MB, CPU server ${fmt(record.cpu.server)} % ` +
+        `errors ${result.errors + result.timeouts}, ` +
+        (e2eResult
+          ? `end to end p50 ${fmt(e2eResult.p50Ms, 1)} ms p99 ${fmt(e2eResult.p99Ms, 1)} ms (${fmt(e2eResult.matched)} of ${fmt(e2eResult.expected)} events), `
+          : '') +
+        `RSS ${fmt(record.maxRssMb, 1)} MB, CPU server ${fmt(record.cpu.server)} % ` +
         `broker ${fmt(record.cpu.broker)} % load ${fmt(record.cpu.load)} % machine ${fmt(record.cpu.machine)} %` +
         (runtime
           ? `, GC ${fmt(runtime.gcPercent, 1)} % of wall time, heap max ${fmt(runtime.heapMaxMb.totalMb)} MB ` +
             `(used ${fmt(runtime.heapMaxMb.usedMb)}, new space ${fmt(runtime.heapMaxMb.newSpaceMb)}, old space ${fmt(runtime.heapMaxMb.oldSpaceMb)})`
           : ''),
     );
-    if (!isBare) await settle();
+    if (!isBare) await settle(target, port);
     return record;
   };
 
@@ -321,6 +376,7 @@ async function main(): Promise<void> {
   } else {
     await runLoad('ingestor-max', 0, { durationS: settings.warmupS, connections });
   }
+  if (baseline) await runLoad('baseline-max', 0, { durationS: settings.warmupS, connections });
   await runLoad('bare-ceiling', 0, { durationS: settings.warmupS, connections });
   // Counted from here: the ingestor that runs the measured rounds (and its warm-up above).
   const start = await counts();
@@ -328,6 +384,9 @@ async function main(): Promise<void> {
   const runs: RunRecord[] = [];
   for (let round = 1; round <= settings.rounds; round++) {
     runs.push(await measured('ingestor-max', round, { durationS: settings.durationS, connections }));
+    if (baseline) {
+      runs.push(await measured('baseline-max', round, { durationS: settings.durationS, connections }));
+    }
     runs.push(await measured('bare-ceiling', round, { durationS: settings.durationS, connections }));
     runs.push(
       await measured('ingestor-fixed', round, {
@@ -336,10 +395,27 @@ async function main(): Promise<void> {
         overallRate: settings.fixedRate,
       }),
     );
+    if (baseline) {
+      runs.push(
+        await measured('baseline-fixed', round, {
+          durationS: settings.durationS,
+          connections: settings.fixedConnections,
+          overallRate: settings.fixedRate,
+        }),
+      );
+    }
     // The same paced load against a server that does nothing: what the generator and the machine
     // add to (c)'s latency on their own.
     runs.push(
       await measured('bare-fixed', round, {
+        durationS: settings.durationS,
+        connections: settings.fixedConnections,
+        overallRate: settings.fixedRate,
+      }),
+    );
+    // (c) again with a CRM reading the topic in its own process: the latency a consumer sees.
+    runs.push(
+      await measured('ingestor-e2e', round, {
         durationS: settings.durationS,
         connections: settings.fixedConnections,
         overallRate: settings.fixedRate,
@@ -353,11 +429,22 @@ async function main(): Promise<void> {
 
   let profile: BenchContext['profile'] = null;
   if (settings.cpuProfile) {
-    log('CPU profile: restarting the ingestor with --cpu-prof for one more (a) run…');
+    const fixed = settings.cpuProfile === 'fixed';
+    log(`CPU profile: restarting the ingestor with --cpu-prof for one more ${fixed ? '(c)' : '(a)'} run…`);
     await stopChild(ingestor);
     const profileDir = join(workDir, 'cpu-profile');
     ingestor = await startIngestor(['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
-    await runLoad('ingestor-max', 0, { durationS: settings.durationS, connections });
+    await runLoad(
+      fixed ? 'ingestor-fixed' : 'ingestor-max',
+      0,
+      fixed
+        ? {
+            durationS: settings.durationS,
+            connections: settings.fixedConnections,
+            overallRate: settings.fixedRate,
+          }
+        : { durationS: settings.durationS, connections },
+    );
     // The profile is written when the process exits on its own: give the graceful shutdown time.
     await stopChild(ingestor, 30_000);
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
@@ -397,7 +484,11 @@ async function main(): Promise<void> {
     fixedRate: settings.fixedRate,
     fixedConnections: settings.fixedConnections,
     requestMix,
-    ingestorEnv: { HTTP_HOST: ingestorEnv.HTTP_HOST, LOG_LEVEL: ingestorEnv.LOG_LEVEL },
+    ingestorEnv: {
+      HTTP_HOST: ingestorEnv.HTTP_HOST,
+      LOG_LEVEL: ingestorEnv.LOG_LEVEL,
+      ...settings.ingestorEnv,
+    },
     ingestorCommand: formatServiceCommand(serviceCommand('webhook-ingestor'), settings.ingestorNodeArgs),
     ingestorWarnings: ingestors.flatMap((c) => c.counted),
     repeatedRuns: repeated,
@@ -409,10 +500,26 @@ async function main(): Promise<void> {
       brokerRecordsExpected: totals.brokerRecords === null ? null : brokerRecordsExpected,
     },
     profile,
+    profileScenario: settings.cpuProfile,
+    baseline: settings.baseline
+      ? [
+          settings.baselineDir ? `the checkout at ${settings.baselineDir}` : 'this checkout',
+          settings.baselineNodeArgs ? `with Node flags \`${settings.baselineNodeArgs.join(' ')}\`` : '',
+          Object.keys(settings.baselineEnv).length > 0
+            ? `with ${Object.entries(settings.baselineEnv)
+                .map(([k, v]) => `\`${k}=${v}\``)
+                .join(', ')}`
+            : '',
+        ]
+          .filter(Boolean)
+          .join(' ')
+      : null,
   };
 
   console.log(`\n## Ingest benchmark — medians of ${settings.rounds} rounds, ${settings.durationS} s each\n`);
   console.log(mediansTable(runs));
+  const beforeAfter = beforeAfterTable(runs);
+  if (beforeAfter) console.log(`\n### Before and after\n\n${beforeAfter}`);
   console.log('\n### Targets\n');
   for (const t of checkTargets(runs, settings.fixedRate))
     console.log(`- ${t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.measured}`);

@@ -1,7 +1,7 @@
 // Load generator, run as its own process by bench/ingest.ts so its CPU is not the server's:
 //   node bench/load.ts '<json LoadOptions>'
 // Prints one JSON LoadResult line on stdout.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import autocannon, { type Client } from 'autocannon';
 
 export interface LoadOptions {
@@ -14,6 +14,12 @@ export interface LoadOptions {
   requestsFile: string;
   /** Where in the request pool this run starts, so consecutive runs keep walking through it. */
   startIndex?: number;
+  /**
+   * Writes `[poolIndex, sentAtUs]` for every request sent (process.hrtime, i.e. CLOCK_MONOTONIC,
+   * which every process on the machine shares) to this file: the end-to-end scenario joins them
+   * with the arrival times its consumer saw.
+   */
+  sendLogFile?: string;
 }
 
 export interface LoadResult {
@@ -53,7 +59,13 @@ if (pool.length === 0) throw new Error(`${options.requestsFile} holds no request
 // consecutive requests carry distinct wamids (a static `requests` array would have every
 // connection send the same sequence, and prebuild all of it per connection).
 let cursor = options.startIndex ?? 0;
-const next = () => pool[cursor++ % pool.length] as (typeof pool)[number];
+const sendLog: [number, number][] | null = options.sendLogFile ? [] : null;
+const next = () => {
+  const index = cursor++ % pool.length;
+  // autocannon builds a request right before writing it (httpClient's _doRequest): this is its send time.
+  sendLog?.push([index, Number(process.hrtime.bigint() / 1000n)]);
+  return pool[index] as (typeof pool)[number];
+};
 
 let clientIndex = 0;
 /**
@@ -114,6 +126,7 @@ const result = await autocannon({
 });
 
 const cpu = process.cpuUsage(cpuBefore);
+if (sendLog && options.sendLogFile) writeFileSync(options.sendLogFile, JSON.stringify(sendLog));
 const loadCpuPercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 100;
 
 const statusCodes: Record<string, number> = {};

@@ -38,6 +38,8 @@ export interface IngestorSettings {
   kafkaSecurity?: KafkaSecuritySettings | undefined;
   inboundTopic: string;
   publishTimeoutMs: number;
+  /** KAFKA_PRODUCE_INTERVAL_MS: least time between two Kafka requests (default 0). */
+  produceIntervalMs?: number | undefined;
   relayIntervalMs: number;
   /** INBOUND_EVENT_MAX_BYTES: larger events are quarantined without being offered to Kafka. */
   maxEventBytes?: number | undefined;
@@ -96,7 +98,15 @@ export async function createIngestor(deps: {
   // gzip for every batch: inbound events are JSON with Meta's fragments in them (several times
   // smaller compressed, on the wire and on the brokers' disks), the broker's size limit applies to
   // the compressed batch, and on small batches it costs microseconds off the event loop.
-  const producer = createProducer({ kafka, logger, compression: 'gzip' });
+  const producer = createProducer({
+    kafka,
+    logger,
+    compression: 'gzip',
+    // Only batches this large are compressed: what keeps a big webhook's events under a topic's
+    // max.message.bytes. Everyday batches (≤ 128 KiB) would pay zlib's CPU on every request.
+    compressFromBytes: 512 * 1024,
+    minRequestIntervalMs: settings.produceIntervalMs ?? 0,
+  });
   const admin = kafka.admin();
   let adminConnected = false;
   async function probeKafka(): Promise<void> {
