@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -70,5 +70,96 @@ describe('source conventions', () => {
         ),
     );
     expect(offending, 'cite docs/... or a public URL, and justify defaults by real Kafka/Meta').toEqual([]);
+  });
+
+  it('cites in comments only documents under docs/ that exist, meta-platform.md included', () => {
+    const code: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory() && entry.name !== 'node_modules') walk(path);
+        else if (/\.(ts|mts|mjs|js|sh)$/.test(entry.name)) code.push(path);
+      }
+    };
+    for (const dir of ['services', 'packages', 'scripts', 'bench']) walk(dir);
+    expect(code.length).toBeGreaterThan(100);
+    const broken = code.flatMap((f) =>
+      [...readFileSync(join(ROOT, f), 'utf8').matchAll(/\/\/[^\n]*|\/\*[\s\S]*?\*\/|^\s*#[^\n]*/gm)].flatMap(
+        ([comment]) => [
+          ...[...comment.matchAll(/(?<![\w./-])docs\/[\w./-]*?\.md\b/g)]
+            .filter(([doc]) => !existsSync(join(ROOT, doc)))
+            .map(([doc]) => `${f}: ${doc} does not exist`),
+          ...[...comment.matchAll(/(?<![\w/.-])meta-platform\.md/g)].map(
+            () => `${f}: bare meta-platform.md (cite docs/meta-platform.md)`,
+          ),
+        ],
+      ),
+    );
+    expect(broken, 'cite documents that are in the repository, by their path from its root').toEqual([]);
+  });
+});
+
+/** Test code under services/, packages/ and scripts/: *.test.ts files and whatever sits in test/ folders. */
+function testFiles(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string, inTest: boolean): void => {
+    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+      if (entry.name === 'node_modules') continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path, inTest || entry.name === 'test');
+      else if (entry.name.endsWith('.ts') && (inTest || /\.test\.ts$|test-kit\.ts$/.test(entry.name))) {
+        files.push(path);
+      }
+    }
+  };
+  for (const dir of ['services', 'packages', 'scripts']) walk(dir, false);
+  return files.sort();
+}
+
+/** Test files whose fixed waits are not annotated yet, each with why it may wait. */
+const WAIT_EXEMPT: Record<string, string> = {
+  'packages/graph/src/test-kit.ts': "the fake Graph's configured latency (the scenario)",
+  'scripts/dev/dev-stack.int.test.ts': 'its own deadline-bounded poll (waitFor), to be replaced by until()',
+};
+
+describe('test conventions', () => {
+  const files = testFiles().filter((f) => f !== 'scripts/conventions.test.ts');
+
+  it('waits for a condition (until() from @omnistream/testing), not a fixed time, unless a comment says why', () => {
+    expect(files.length).toBeGreaterThan(50);
+    // A timer resolving a bare promise, a call of a sleep helper, or the promise-based timers.
+    const fixedWait = /setTimeout\(\s*(?:r|res|resolve)\s*,|\bsleep\(|['"]node:timers\/promises['"]/;
+    const waits = (f: string) => {
+      const lines = readFileSync(join(ROOT, f), 'utf8').split('\n');
+      return lines.flatMap((line, i) =>
+        fixedWait.test(line) && !/\/\/ wait-ok: \S/.test(`${lines[i - 1] ?? ''}\n${line}`)
+          ? [`${f}:${i + 1}: ${line.trim()}`]
+          : [],
+      );
+    };
+    const stale = Object.keys(WAIT_EXEMPT).filter((f) => !files.includes(f) || waits(f).length === 0);
+    expect(stale, 'remove these entries from WAIT_EXEMPT').toEqual([]);
+    const unexplained = files.filter((f) => !(f in WAIT_EXEMPT)).flatMap(waits);
+    expect(
+      unexplained,
+      'wait with until() (or a deterministic trigger); a wait that IS the scenario, or checks that ' +
+        'nothing happens, carries "// wait-ok: <reason>" on its line or the line before',
+    ).toEqual([]);
+  });
+
+  it("imports no other service's src/: other services' tests go through that service's test/harness.ts", () => {
+    const service = (path: string) => /^services\/([^/]+)\//.exec(path)?.[1];
+    const crossing = files
+      .filter((f) => service(f) !== undefined)
+      .flatMap((f) =>
+        [...readFileSync(join(ROOT, f), 'utf8').matchAll(/from '(\.[^']+)'/g)].flatMap(([, spec = '']) => {
+          const target = relative(ROOT, resolve(ROOT, f, '..', spec));
+          const other = service(target);
+          return other !== undefined && other !== service(f) && target.startsWith(`services/${other}/src/`)
+            ? [`${f}: ${spec}`]
+            : [];
+        }),
+      );
+    expect(crossing).toEqual([]);
   });
 });

@@ -38,6 +38,7 @@ describe('createCoalescer', () => {
       run: async (inputs) => {
         running += 1;
         most = Math.max(most, running);
+        // wait-ok: the statement's duration, so that batches overlap (the scenario under test).
         await new Promise((r) => setTimeout(r, 5));
         running -= 1;
         return inputs;

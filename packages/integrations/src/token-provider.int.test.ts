@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createPool } from '@omnistream/db';
 import { createLogger } from '@omnistream/logger';
-import { startTcpProxy, useTestDatabase } from '@omnistream/testing';
+import { startTcpProxy, until, useTestDatabase } from '@omnistream/testing';
 import { describe, expect, it } from 'vitest';
 import {
   createIntegrationsRepository,
   createTokenCipher,
   createTokenProvider,
   ENV_FALLBACK_INTEGRATION_ID,
+  type TokenProvider,
 } from './index.ts';
 
 const cipher = createTokenCipher([{ id: 'k1', key: randomBytes(32) }]);
@@ -26,13 +27,14 @@ function capturingLogger() {
   return { logger: createLogger({ name: 'test', level: 'info', destination }), lines };
 }
 
-async function eventually<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/**
+ * A load of the table that starts after the caller's writes, without waiting for the poll timer:
+ * refresh() joins a poll already in flight (which may have read before the write), so the second
+ * call is the one that reads afresh.
+ */
+async function reload(provider: TokenProvider): Promise<boolean> {
+  await provider.refresh();
+  return provider.refresh();
 }
 
 describe('TokenProvider (real PostgreSQL)', () => {
@@ -64,11 +66,8 @@ describe('TokenProvider (real PostgreSQL)', () => {
         wabaId: `waba${number}`,
         token: 'db-token-wins-1234',
       });
-      const resolved = await eventually(
-        () => provider.byAccount('whatsapp', number),
-        (r) => r?.source === 'database',
-        INTERVAL * 5,
-      );
+      expect(await reload(provider)).toBe(true);
+      const resolved = provider.byAccount('whatsapp', number);
       expect(resolved).toMatchObject({ token: 'db-token-wins-1234', integrationId: row.id });
       expect(provider.integrationIdFor('whatsapp', number)).toBe(row.id);
       // Template webhooks name the WABA only.
@@ -78,12 +77,11 @@ describe('TokenProvider (real PostgreSQL)', () => {
       expect(provider.byIntegrationId(ENV_FALLBACK_INTEGRATION_ID)?.token).toBe('db-token-wins-1234');
 
       await repository.update(row.id, { status: 'disabled' });
-      const back = await eventually(
-        () => provider.byAccount('whatsapp', number),
-        (r) => r?.source === 'environment',
-        INTERVAL * 5,
-      );
-      expect(back?.token).toBe('env-token-from-dotenv');
+      expect(await reload(provider)).toBe(true);
+      expect(provider.byAccount('whatsapp', number)).toMatchObject({
+        token: 'env-token-from-dotenv',
+        source: 'environment',
+      });
     } finally {
       provider.stop();
     }
@@ -103,10 +101,11 @@ describe('TokenProvider (real PostgreSQL)', () => {
       expect(provider.byIntegrationId(row.id)?.token).toBe('page-token-before-1111');
       await repository.rotateToken(row.id, { token: 'page-token-after-2222' });
       const rotatedAt = Date.now();
-      const seen = await eventually(
+      const seen = await until(
         () => provider.byIntegrationId(row.id)?.token,
         (t) => t === 'page-token-after-2222',
         INTERVAL * 3,
+        10,
       );
       expect(seen).toBe('page-token-after-2222');
       // Within one interval (plus scheduling slack on a loaded 2-core machine).
@@ -141,10 +140,11 @@ describe('TokenProvider (real PostgreSQL)', () => {
     await provider.start();
     try {
       await proxy.cut();
-      const stale = await eventually(
+      const stale = await until(
         () => provider.stale,
         (s) => s,
         INTERVAL * 30,
+        10,
       );
       expect(stale).toBe(true);
       expect(provider.byIntegrationId(row.id)?.token).toBe('ig-token-survives-3333');
@@ -152,10 +152,11 @@ describe('TokenProvider (real PostgreSQL)', () => {
 
       await seedRepo.rotateToken(row.id, { token: 'ig-token-after-outage-4444' });
       await proxy.restore();
-      const token = await eventually(
+      const token = await until(
         () => provider.byIntegrationId(row.id)?.token,
         (t) => t === 'ig-token-after-outage-4444',
         10_000,
+        10,
       );
       expect(token).toBe('ig-token-after-outage-4444');
       expect(provider.stale).toBe(false);

@@ -1,10 +1,10 @@
-import { readMessages, uniqueGroupId, uniqueTopic } from '@omnistream/testing';
+import { readMessages, uniqueGroupId, uniqueTopic, until } from '@omnistream/testing';
 import { describe, it } from 'vitest';
 import { runConsumer } from './consumer.ts';
 import { createKafkaDeadLetterSink, type DeadLetterSink, deadLetterHeaders } from './dead-letter.ts';
 import type { MessageHandler } from './message-processor.ts';
 import { createRetryPolicy } from './retry-policy.ts';
-import { connectedProducer, silentLogger, testKafkaClient, text, waitFor } from './test-kit.ts';
+import { connectedProducer, groupCaughtUp, silentLogger, testKafkaClient, text } from './test-kit.ts';
 
 const invalidParameter = () =>
   Object.assign(new Error('(#100) Invalid parameter'), { code: 'GW_META_INVALID_PARAM', retryable: false });
@@ -46,7 +46,10 @@ describe.concurrent('dead letters against a real broker', () => {
       { key: 'int-1:+15550001', value: 'bad', headers: { 'x-command-id': 'cmd-1' } },
       { key: 'int-1:+15550001', value: 'good' },
     ]);
-    await waitFor('the message after the dead letter', () => handled.includes('good'));
+    await until(
+      () => handled,
+      (h) => h.includes('good'),
+    );
     await runner.stop();
     expect(handled).toEqual(['bad', 'good']); // non-retryable: one attempt only
 
@@ -76,8 +79,9 @@ describe.concurrent('dead letters against a real broker', () => {
       createKafkaDeadLetterSink({ producer, topic: dlq }),
     );
     await producer.send(topic, [{ key: 'int-1:+15550001', value: 'marker' }]);
-    await waitFor('the marker', () => seen.length >= 1);
-    await new Promise((r) => setTimeout(r, 500));
+    // Every record (the dead-lettered one included) committed by the group: 'bad' redelivered
+    // would be in `seen`.
+    await groupCaughtUp(topic, groupId);
     await again.stop();
     await producer.disconnect();
     expect(seen).toEqual(['marker']);
@@ -104,7 +108,10 @@ describe.concurrent('dead letters against a real broker', () => {
       brokenDlq,
     );
     await producer.send(topic, [{ key: 'c1', value: 'bad' }]);
-    await waitFor('a failed dead-letter publish', () => publishAttempts >= 1);
+    await until(
+      () => publishAttempts,
+      (n) => n >= 1,
+    );
     await first.stop();
 
     const seen: string[] = [];
@@ -116,7 +123,10 @@ describe.concurrent('dead letters against a real broker', () => {
       },
       brokenDlq,
     );
-    await waitFor('redelivery', () => seen.length >= 1);
+    await until(
+      () => seen,
+      (s) => s.length >= 1,
+    );
     await second.stop();
     await producer.disconnect();
     expect(seen).toEqual(['bad']);

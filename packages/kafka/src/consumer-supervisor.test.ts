@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { createLogger } from '@omnistream/logger';
+import { until } from '@omnistream/testing/harness';
 import type { Consumer } from 'kafkajs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { superviseConsumer } from './consumer-supervisor.ts';
 
 const logger = createLogger({ name: 'supervisor-test', level: 'silent' });
@@ -25,15 +26,11 @@ function fakeConsumer() {
   };
 }
 
-async function until(ok: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 describe('superviseConsumer', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('restarts a consumer kafkajs gave up on (CRASH with restart=false), unready until it joins again', async () => {
     const fake = fakeConsumer();
     let restarts = 0;
@@ -50,7 +47,12 @@ describe('superviseConsumer', () => {
 
     fake.crash(false);
     expect(supervisor.state).toBe('restarting');
-    await until(() => restarts === 1);
+    await until(
+      () => restarts,
+      (n) => n === 1,
+      2_000,
+      5,
+    );
     // Restarted, but not in the group yet: still not running.
     expect(supervisor.state).toBe('restarting');
     fake.join();
@@ -60,6 +62,8 @@ describe('superviseConsumer', () => {
   });
 
   it('leaves a crash kafkajs restarts itself to kafkajs, and is unready until the rejoin', async () => {
+    // Fake timers: "no restart" is checked after every timer the supervisor could have set ran.
+    vi.useFakeTimers();
     const fake = fakeConsumer();
     let restarts = 0;
     const supervisor = superviseConsumer(fake.consumer, {
@@ -72,7 +76,7 @@ describe('superviseConsumer', () => {
     fake.join();
     fake.crash(true);
     expect(supervisor.state).toBe('restarting');
-    await new Promise((r) => setTimeout(r, 30));
+    await vi.runAllTimersAsync();
     expect(restarts).toBe(0);
     fake.join();
     expect(supervisor.state).toBe('running');
@@ -91,7 +95,12 @@ describe('superviseConsumer', () => {
     });
     fake.join();
     fake.crash(false);
-    await until(() => at.length === 4);
+    await until(
+      () => at.length,
+      (n) => n === 4,
+      2_000,
+      5,
+    );
     const gaps = at.slice(1).map((t, i) => t - (at[i] as number));
     expect(gaps[2]).toBeGreaterThan(gaps[0] as number);
     expect(supervisor.state).toBe('restarting');
@@ -101,6 +110,7 @@ describe('superviseConsumer', () => {
   });
 
   it('does not restart after stop, even with a restart pending', async () => {
+    vi.useFakeTimers();
     const fake = fakeConsumer();
     let restarts = 0;
     const supervisor = superviseConsumer(fake.consumer, {
@@ -113,7 +123,7 @@ describe('superviseConsumer', () => {
     fake.join();
     fake.crash(false);
     await supervisor.stop();
-    await new Promise((r) => setTimeout(r, 60));
+    await vi.runAllTimersAsync();
     expect(restarts).toBe(0);
     expect(supervisor.state).toBe('stopped');
   });

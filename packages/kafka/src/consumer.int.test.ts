@@ -1,11 +1,18 @@
-import { uniqueGroupId, uniqueTopic } from '@omnistream/testing';
+import { uniqueGroupId, uniqueTopic, until } from '@omnistream/testing';
 import { describe, it } from 'vitest';
 import { type ConsumerRunner, runConsumer } from './consumer.ts';
 import type { DeadLetterSink } from './dead-letter.ts';
 import type { MessageHandler } from './message-processor.ts';
 import type { ConsumedMessage } from './messages.ts';
 import { createRetryPolicy, type FailurePolicy } from './retry-policy.ts';
-import { connectedProducer, deferred, silentLogger, testKafkaClient, text, waitFor } from './test-kit.ts';
+import {
+  connectedProducer,
+  deferred,
+  groupCaughtUp,
+  silentLogger,
+  testKafkaClient,
+  text,
+} from './test-kit.ts';
 
 const noDeadLetters: DeadLetterSink = {
   publish: async () => {
@@ -66,7 +73,10 @@ describe.concurrent('consumer against a real broker', () => {
         headers: { 'x-event-id': `e${i}` },
       })),
     );
-    await waitFor('10 messages', () => received.length >= 10);
+    await until(
+      () => received.length,
+      (n) => n >= 10,
+    );
     expect(runner.running).toBe(true);
     await runner.stop();
     expect(runner.running).toBe(false);
@@ -77,8 +87,8 @@ describe.concurrent('consumer against a real broker', () => {
     // Same group again: only what was produced since comes, so all ten offsets were committed.
     const again = await recorder(topic, groupId);
     await producer.send(topic, [{ key: 'k0', value: 'after-restart' }]);
-    await waitFor('the new message', () => again.seen.length >= 1);
-    await new Promise((r) => setTimeout(r, 500));
+    // Every record of the topic handled and committed: an old one redelivered would be in `seen`.
+    await groupCaughtUp(topic, groupId);
     await again.runner.stop();
     await producer.disconnect();
     expect(again.seen).toEqual(['after-restart']);
@@ -103,7 +113,10 @@ describe.concurrent('consumer against a real broker', () => {
       { key: 'same-contact', value: 'flaky' },
       { key: 'same-contact', value: 'next' },
     ]);
-    await waitFor('both messages handled', () => log.includes('next#1'));
+    await until(
+      () => log,
+      (l) => l.includes('next#1'),
+    );
     await runner.stop();
     await producer.disconnect();
     expect(log).toEqual(['flaky#1', 'flaky#2', 'flaky#3', 'next#1']);
@@ -129,14 +142,20 @@ describe.concurrent('consumer against a real broker', () => {
       { key: 'c1', value: 'first' },
       { key: 'c1', value: 'second' },
     ]);
-    await waitFor('the failing attempt', () => attempts.length === 1);
+    await until(
+      () => attempts,
+      (a) => a.length === 1,
+    );
     const stopStarted = Date.now();
     await first.stop();
     expect(Date.now() - stopStarted).toBeLessThan(10_000); // the pending retry delay was abandoned
     expect(attempts).toEqual(['first']);
 
     const second = await recorder(topic, groupId);
-    await waitFor('redelivery', () => second.seen.length >= 2);
+    await until(
+      () => second.seen,
+      (seen) => seen.length >= 2,
+    );
     await second.runner.stop();
     await producer.disconnect();
     expect(second.seen).toEqual(['first', 'second']);
@@ -170,6 +189,7 @@ describe.concurrent('consumer against a real broker', () => {
     const stopping = runner.stop().then(() => {
       stopped = true;
     });
+    // wait-ok: asserts stop() does NOT resolve while the handler runs; no event marks "still waiting".
     await new Promise((r) => setTimeout(r, 300));
     expect(stopped).toBe(false); // waiting for the handler
     release.resolve();
@@ -178,8 +198,8 @@ describe.concurrent('consumer against a real broker', () => {
 
     // 'slow' was committed on the way out; 'queued' was never handled, so it comes back.
     const again = await recorder(topic, groupId);
-    await waitFor('redelivery of the queued message', () => again.seen.length >= 1);
-    await new Promise((r) => setTimeout(r, 500));
+    // Every record handled and committed: 'slow' redelivered would be in `seen` (before 'queued').
+    await groupCaughtUp(topic, groupId);
     await again.runner.stop();
     await producer.disconnect();
     expect(again.seen).toEqual(['queued']);

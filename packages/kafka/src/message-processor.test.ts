@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '@omnistream/logger';
+import { until } from '@omnistream/testing/harness';
 import { describe, expect, it } from 'vitest';
 import type { DeadLetter } from './dead-letter.ts';
 import { type MessageHandler, type ProcessMessageDeps, processMessage } from './message-processor.ts';
@@ -119,6 +120,7 @@ describe('processing one message', () => {
   });
 
   it('gives up without committing when the consumer stops while the dead letter cannot be stored', async () => {
+    let failedPublishes = 0;
     const h = harness(
       async () => {
         throw failing({ retryable: false });
@@ -126,13 +128,21 @@ describe('processing one message', () => {
       {
         deadLetter: {
           publish: async () => {
+            failedPublishes++;
             throw new Error('broker down');
           },
         },
       },
     );
     const outcome = h.run();
-    setTimeout(() => h.stopping.abort(), 30);
+    // Stops once the dead letter failed to be stored (it is being retried then).
+    await until(
+      () => failedPublishes,
+      (n) => n >= 1,
+      5_000,
+      1,
+    );
+    h.stopping.abort();
     expect(await outcome).toBe('abandoned');
     expect(h.events).not.toContain('commit');
   });
@@ -145,7 +155,14 @@ describe('processing one message', () => {
       { policy: { onFailure: () => ({ action: 'retry', delayMs: 60_000 }) } },
     );
     const outcome = h.run();
-    setTimeout(() => h.stopping.abort(), 20);
+    // Stops once the first attempt failed: the 60 s retry delay is pending then.
+    await until(
+      () => h.events,
+      (e) => e.includes('handle#1'),
+      5_000,
+      1,
+    );
+    h.stopping.abort();
     expect(await outcome).toBe('abandoned');
     expect(h.events).toEqual(['handle#1']);
   });

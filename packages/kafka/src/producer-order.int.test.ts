@@ -1,5 +1,10 @@
 import { readMessages } from '@omnistream/testing';
-import { type KafkaJarsBroker, startKafkaFromJars, topicRecordCount } from '@omnistream/testing/harness';
+import {
+  type KafkaJarsBroker,
+  startKafkaFromJars,
+  topicRecordCount,
+  until,
+} from '@omnistream/testing/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from './client.ts';
 import { ensureTopics } from './ensure-topics.ts';
@@ -9,14 +14,6 @@ import { silentLogger } from './test-kit.ts';
 const KEYS = Array.from({ length: 8 }, (_, i) => `contact-${i}`);
 const PARTITIONS = 4;
 const RIDE_OUT = { retries: 40, initialRetryTime: 100, maxRetryTime: 1_000 };
-
-async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /**
  * Reads the whole topic back (the broker's own record count says how much there is) and returns,
@@ -85,18 +82,14 @@ describe('producer keeps per-key order across a broker crash and restart (real K
 
   /** Kills the broker once `before` sends were acknowledged, restarts it, waits for `after` more. */
   async function crashMidStream(acked: () => number, before: number, after: number) {
-    await until(`${before} acknowledged sends`, () => acked() >= before, 30_000);
+    await until(acked, (n) => n >= before, 30_000);
     const ackedAtKill = acked();
     const killedAt = Date.now();
     await broker.kill();
     await broker.restart();
     const restartedAt = Date.now();
     const ackedAtRestart = acked();
-    await until(
-      `${after} sends acknowledged after the restart`,
-      () => acked() >= ackedAtRestart + after,
-      60_000,
-    );
+    await until(acked, (n) => n >= ackedAtRestart + after, 60_000);
     return { ackedAtKill, ackedAtRestart, outageMs: restartedAt - killedAt };
   }
 
@@ -216,6 +209,7 @@ describe('producer keeps per-key order across a broker crash and restart (real K
           } catch {
             callerRetries++;
             // Backoff between the caller's retries, as the ingestor's relay waits for its interval.
+            // wait-ok: the backoff is part of the load under test, not a wait for a condition.
             await new Promise((r) => setTimeout(r, Math.min(1_000, 100 * 2 ** attempt)));
           }
         }

@@ -16,6 +16,7 @@ function fakeKafka(options: { failSends?: number } = {}) {
       calls.push('disconnect');
     },
     sendBatch: async (batch: ProducerBatch) => {
+      // wait-ok: the fake broker's round trip, part of the scenario (not a wait for a condition).
       await new Promise((r) => setTimeout(r, 5));
       if (failuresLeft-- > 0) throw new Error('KafkaJSNumberOfRetriesExceeded');
       calls.push(`sendBatch:${batch.topicMessages?.flatMap((t) => t.messages).length}`);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createLogger } from '@omnistream/logger';
-import { type KafkaJarsBroker, startKafkaFromJars } from '@omnistream/testing/harness';
+import { type KafkaJarsBroker, startKafkaFromJars, until } from '@omnistream/testing/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from './client.ts';
 import { runConsumer } from './consumer.ts';
@@ -16,7 +16,7 @@ import type { ConsumedMessage } from './messages.ts';
 import { createProducer } from './producer.ts';
 import { createRetryPolicy } from './retry-policy.ts';
 import { explainKafkaConnectError, KafkaSecurityError } from './security-errors.ts';
-import { silentLogger, text, waitFor } from './test-kit.ts';
+import { silentLogger, text } from './test-kit.ts';
 
 const run = promisify(execFile);
 const USER = 'alice';
@@ -173,7 +173,11 @@ describe('Kafka over SASL_SSL (private CA, SCRAM-SHA-512)', () => {
         { key: 'contact-1', value: 'over TLS' },
         { key: 'contact-1', value: 'and SCRAM' },
       ]);
-      await waitFor('both messages back through the SASL_SSL listener', () => received.length >= 2, 30_000);
+      await until(
+        () => received.length,
+        (n) => n >= 2,
+        30_000,
+      );
       expect(received.map((m) => [text(m.key), text(m.value)])).toEqual([
         ['contact-1', 'over TLS'],
         ['contact-1', 'and SCRAM'],

@@ -1,7 +1,7 @@
 // Helpers shared by this package's integration tests (never imported by production code).
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '@omnistream/logger';
-import { testKafka } from '@omnistream/testing';
+import { testKafka, until } from '@omnistream/testing';
 import { createKafka } from './client.ts';
 import type { Producer } from './producer.ts';
 import { createProducer } from './producer.ts';
@@ -26,12 +26,31 @@ export async function connectedProducer(options: { lingerMs?: number } = {}): Pr
   return producer;
 }
 
-/** Polls until `condition` holds; fails with `what` when it does not within `timeoutMs`. */
-export async function waitFor(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
+/**
+ * Resolves once `groupId` has committed every record `topic` holds now (its committed offsets reach
+ * the broker's high watermarks): the positive barrier for "nothing else is delivered to this group",
+ * instead of waiting a fixed time for a message that should not come.
+ */
+export async function groupCaughtUp(topic: string, groupId: string, timeoutMs = 20_000): Promise<void> {
+  const admin = testKafkaClient('omnistream-kafka-test-admin').admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    await until(
+      async () => {
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        const at = (partition: number) =>
+          Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
+        // The partitions (with their high watermark and committed offset) the group has not reached.
+        return ends
+          .filter((e) => Number(e.high) > Number(e.low) && at(e.partition) < Number(e.high))
+          .map((e) => ({ partition: e.partition, high: e.high, committed: at(e.partition) }));
+      },
+      (behind) => behind.length === 0,
+      timeoutMs,
+    );
+  } finally {
+    await admin.disconnect();
   }
 }
 

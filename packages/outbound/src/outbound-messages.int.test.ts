@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { useTestDatabase } from '@omnistream/testing';
+import { until, useTestDatabase } from '@omnistream/testing';
 import { describe, expect, it } from 'vitest';
 import { createOutboundMessagesRepository, createSenderInstancesRepository, SENT_OR_LATER } from './index.ts';
 
@@ -220,11 +220,13 @@ describe('outbound_messages repository (real PostgreSQL)', () => {
     expect(await repo().claimForSend({ ...s, claimant: 'another' })).toMatchObject({ claimLive: false });
     // The killed sender's lease runs out: its claim stops counting.
     expect((await repo().getClaim(k.commandId))?.claimLive).toBe(true);
-    const deadline = Date.now() + 5_000;
-    while ((await repo().getClaim(k.commandId))?.claimLive && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect((await repo().getClaim(k.commandId))?.claimLive).toBe(false);
+    const expired = await until(
+      () => repo().getClaim(k.commandId),
+      (claim) => claim?.claimLive === false,
+      5_000,
+      100,
+    );
+    expect(expired?.claimLive).toBe(false);
 
     // The sender that takes it over records itself before its Graph call.
     await repo().markSending(k.commandId, 2, alive);

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { Kafka, logLevel } from 'kafkajs';
+import { until } from './until.ts';
 
 // Watching a jars broker's JVM: until it serves, its log tail, and ending its process group.
 
@@ -14,7 +15,6 @@ export async function waitUntilServing(args: {
   version: string;
 }): Promise<void> {
   const { child, brokers, version } = args;
-  const deadline = Date.now() + args.timeoutMs;
   let exited: string | null = null;
   const onExit = (code: number | null, signal: string | null) => {
     exited = `Kafka ${version} exited early (code ${code}, signal ${signal})`;
@@ -27,36 +27,36 @@ export async function waitUntilServing(args: {
     connectionTimeout: 1_000,
     retry: { retries: 0 },
   });
-  let lastError = 'no answer yet';
-  try {
-    for (;;) {
-      if (exited) throw new Error(exited);
-      if (Date.now() > deadline) {
-        throw new Error(
-          `Kafka ${version} did not answer admin requests on ${brokers.join(',')} in ${args.timeoutMs} ms (last: ${lastError})`,
-        );
+  /** One probe: null once our broker serves, else why not yet. Throws when waiting is pointless. */
+  const probe = async (): Promise<string | null> => {
+    if (exited) throw new Error(exited);
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      // Metadata alone can answer before the broker has registered with its controller;
+      // listTopics goes through the same path the tests use.
+      const cluster = await admin.describeCluster();
+      await admin.listTopics();
+      // Something else on a port we thought free would have another cluster id.
+      if (cluster.clusterId !== args.clusterId) {
+        throw new Error(`the broker on ${brokers.join(',')} is cluster ${cluster.clusterId}, not ours`);
       }
-      const admin = kafka.admin();
-      try {
-        await admin.connect();
-        // Metadata alone can answer before the broker has registered with its controller;
-        // listTopics goes through the same path the tests use.
-        const cluster = await admin.describeCluster();
-        await admin.listTopics();
-        // Something else on a port we thought free would have another cluster id.
-        if (cluster.clusterId !== args.clusterId) {
-          throw new Error(`the broker on ${brokers.join(',')} is cluster ${cluster.clusterId}, not ours`);
-        }
-        if (cluster.brokers.length > 0) return;
-        lastError = 'no broker registered yet';
-      } catch (err) {
-        if ((err as Error).message.includes('not ours')) throw err;
-        lastError = (err as Error).message;
-      } finally {
-        await admin.disconnect().catch(() => {});
-      }
-      await new Promise((r) => setTimeout(r, 200));
+      return cluster.brokers.length > 0 ? null : 'no broker registered yet';
+    } catch (err) {
+      if ((err as Error).message.includes('not ours')) throw err;
+      return (err as Error).message;
+    } finally {
+      await admin.disconnect().catch(() => {});
     }
+  };
+  try {
+    await until(probe, (why) => why === null, args.timeoutMs, 200).catch((err: Error) => {
+      if (exited) throw new Error(exited);
+      if (err.message.includes('not ours')) throw err;
+      throw new Error(
+        `Kafka ${version} did not answer admin requests on ${brokers.join(',')} in ${args.timeoutMs} ms (last: ${err.message})`,
+      );
+    });
   } finally {
     child.removeListener('exit', onExit);
   }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { type MokapiTopic, mokapiSpec } from './kafka-spec.ts';
 import { spawnWatchdog } from './process-watchdog.ts';
+import { until } from './until.ts';
 
 export interface MokapiBroker {
   brokers: string[];
@@ -190,7 +191,6 @@ async function waitUntilServing(args: {
   timeoutMs: number;
 }): Promise<void> {
   const { child, host, port } = args;
-  const deadline = Date.now() + args.timeoutMs;
   let exited: string | null = null;
   const onExit = (code: number | null, signal: string | null) => {
     exited = `mokapi exited early (code ${code}, signal ${signal})`;
@@ -201,12 +201,10 @@ async function waitUntilServing(args: {
   child.once('exit', onExit);
   child.once('error', onError);
   try {
-    while (!(await accepts(host, port))) {
-      if (exited) throw new Error(exited);
-      if (Date.now() > deadline)
-        throw new Error(`mokapi did not accept connections on ${host}:${port} in ${args.timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // Stops early when the process died: no use waiting for it.
+    await until(() => exited !== null || accepts(host, port), Boolean, args.timeoutMs, 50).catch(() => {
+      throw new Error(`mokapi did not accept connections on ${host}:${port} in ${args.timeoutMs} ms`);
+    });
     if (exited) throw new Error(exited);
     // Accepting TCP could be someone else on a port we thought free: make sure it is our broker.
     const admin = new Kafka({

@@ -8,7 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { createIntegrationsRepository, createTokenCipher } from '@omnistream/integrations';
 import { createLogger } from '@omnistream/logger';
 import { createMetaSim, type MetaSim } from '@omnistream/meta-sim';
-import { freePorts, readMessages, testKafka, uniqueTopicNames, useTestDatabase } from '@omnistream/testing';
+import {
+  freePorts,
+  readMessages,
+  testKafka,
+  uniqueTopicNames,
+  until,
+  useTestDatabase,
+} from '@omnistream/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serviceCommand } from '../../../scripts/service-command.ts';
 
@@ -67,16 +74,19 @@ describe('api-gateway process (pnpm start:api-gateway): start-up, SIGTERM during
     child.stderr?.on('data', (d) => output.push(String(d)));
     const exited = once(child, 'exit');
 
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      const ready = await fetch(`${base}/readyz`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ready) break;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`not ready:\n${output.join('')}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // Ready, or exited (then no use waiting longer).
+    const gateway = child;
+    const ready = await until(
+      () =>
+        fetch(`${base}/readyz`).then(
+          (r) => r.status === 200,
+          () => false,
+        ),
+      (ok) => ok || gateway.exitCode !== null,
+      45_000,
+      200,
+    ).catch(() => false);
+    if (!ready) throw new Error(`not ready:\n${output.join('')}`);
 
     type Answer = { status: number; body: { commandId?: string }; error?: string };
     const send = (i: number): Promise<Answer> =>

@@ -27,10 +27,14 @@ async function watchTopic(topic: string) {
   consumer.on(consumer.events.GROUP_JOIN, () => {
     joined = true;
   });
-  await consumer.connect();
+  const admin = kafka.admin();
+  await Promise.all([consumer.connect(), admin.connect()]);
   await consumer.subscribe({ topic, fromBeginning: true });
+  // The next offset read per partition, to know when everything on the topic so far was read.
+  const readUpTo = new Map<number, number>();
   await consumer.run({
-    eachMessage: async ({ message }) => {
+    eachMessage: async ({ partition, message }) => {
+      readUpTo.set(partition, Number(message.offset) + 1);
       seen.push({
         key: message.key?.toString() ?? null,
         command: JSON.parse(message.value?.toString() ?? 'null'),
@@ -41,17 +45,28 @@ async function watchTopic(topic: string) {
   return {
     of: (commandId: string) => seen.filter((m) => m.command?.commandId === commandId),
     to: (to: string) => seen.filter((m) => m.command?.to === to),
-    /** Waits for `commandId` to appear, then a little longer so that a duplicate would show too. */
+    /**
+     * Waits for `commandId` to appear, then until every record on the topic now was read: the
+     * gateway publishes before it answers, so a duplicate of an answered request would show too.
+     */
     async settled(commandId: string, count = 1) {
       await until(
         () => seen.filter((m) => m.command?.commandId === commandId).length,
         (n) => n >= count,
         15_000,
       );
-      await new Promise((r) => setTimeout(r, 700));
+      const ends = await admin.fetchTopicOffsets(topic);
+      await until(
+        () => ends.filter((e) => (readUpTo.get(e.partition) ?? Number(e.low)) < Number(e.high)),
+        (behind) => behind.length === 0,
+        15_000,
+      );
       return seen.filter((m) => m.command?.commandId === commandId);
     },
-    close: () => consumer.disconnect(),
+    close: async () => {
+      await admin.disconnect();
+      await consumer.disconnect();
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConversationScheduler } from './conversation-scheduler.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 
+// wait-ok: the simulated sends' durations below (the scenario), never a wait for a condition.
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('ConversationScheduler', () => {
@@ -10,6 +11,7 @@ describe('ConversationScheduler', () => {
     const s = new ConversationScheduler<{ id: string; ms: number }>({
       maxConcurrent: 10,
       run: async (_key, item) => {
+        // wait-ok: how long this item's send takes (the scenario).
         await sleep(item.ms);
         done.push(item.id);
       },
@@ -39,6 +41,7 @@ describe('ConversationScheduler', () => {
       run: async () => {
         active++;
         peak = Math.max(peak, active);
+        // wait-ok: a send's duration, so that conversations overlap (the scenario).
         await sleep(5);
         active--;
       },

@@ -32,6 +32,10 @@ describe('message-sender (real broker, PostgreSQL and meta-sim over HTTP)', () =
       .of(topics.outboundDlq)
       .filter((r) => (r.command as { commandId?: string } | null)?.commandId === commandId);
 
+  const statusUpdatesTotal = async () => {
+    const metric = await sender.registry.getSingleMetric('omnistream_sender_status_updates_total')?.get();
+    return (metric?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+  };
   const retriesTotal = async () => {
     const metric = await sender.registry.getSingleMetric('omnistream_sender_retries_total')?.get();
     return (metric?.values ?? []).reduce((sum, v) => sum + v.value, 0);
@@ -268,7 +272,11 @@ describe('message-sender (real broker, PostgreSQL and meta-sim over HTTP)', () =
     const wa = world.integrations.whatsapp.id;
     const newToken = world.sim.accounts.rotateToken(world.tokens.whatsapp, `EAAGrotated${Date.now()}9876`);
     await world.repo.rotateToken(wa, { token: newToken });
-    await new Promise((r) => setTimeout(r, 300));
+    // The sender's token provider has loaded the rotated token (its poll, no fixed wait).
+    await until(
+      () => sender.tokenProvider.byIntegrationId(wa)?.token,
+      (token) => token === newToken,
+    );
     const c = command(wa, 'whatsapp', '16505550109', { type: 'text', text: 'with the new token' });
     await producer.send(c);
     await until(() => resultOf(c.commandId).length > 0, Boolean);
@@ -312,6 +320,7 @@ describe('message-sender (real broker, PostgreSQL and meta-sim over HTTP)', () =
       raw: null,
     });
     const inbound = await commandProducer(testKafka().brokers, topics.inbound);
+    const handledBefore = await statusUpdatesTotal();
     // Meta's order is not guaranteed: read arrives first, then a late delivered.
     await inbound.send(status('read', 3), status('delivered', 2));
     await inbound.close();
@@ -321,7 +330,8 @@ describe('message-sender (real broker, PostgreSQL and meta-sim over HTTP)', () =
       (r) => r?.status === 'read',
       20_000,
     );
-    await new Promise((r) => setTimeout(r, 500));
+    // Both status events handled (the late one too), whatever their outcome.
+    await until(statusUpdatesTotal, (n) => n >= handledBefore + 2);
     const after = await outbound.get(c.commandId);
     expect(after?.status).toBe('read');
     expect(after?.deliveredAt).toBeNull();

@@ -65,6 +65,7 @@ describe('two webhook-ingestor processes on one topic, one restarted under load 
           refusals.set(code, (refusals.get(code) ?? 0) + 1);
         }
         // Meta's retry comes later; a short pause keeps the loop from spinning on a closed port.
+        // wait-ok: the load generator's retry pause, not a wait for a condition.
         await new Promise((r) => setTimeout(r, 20));
       }
       throw new Error(`webhook ${i} was never answered 200`);

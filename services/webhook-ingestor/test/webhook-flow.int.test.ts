@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InboundEventSchema, inboundKey } from '@omnistream/events';
 import { createIntegrationsRepository, createTokenCipher } from '@omnistream/integrations';
-import { readMessages, testKafka, uniqueTopic, useTestDatabase } from '@omnistream/testing';
+import { readMessages, testKafka, uniqueTopic, until, useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBody } from '../src/signature.ts';
 import { APP_SECRET, encryptionKeys, IG_APP_SECRET, startIngestor, type TestIngestor } from './harness.ts';
@@ -78,7 +78,11 @@ describe('webhook-ingestor: verified webhooks become events on Kafka (real broke
       phoneNumberId,
       token: 'EAAGintegrationtoken1234',
     });
-    await new Promise((r) => setTimeout(r, 350)); // a few poll intervals (100 ms in tests)
+    // The ingestor's token provider has loaded the new row (its poll, no fixed wait).
+    await until(
+      () => ingestor.tokenProvider.integrationIdFor('whatsapp', phoneNumberId),
+      (id) => id === integration.id,
+    );
     const known = whatsappWebhook(2, { phoneNumberId });
     expect((await post(ingestor, 'whatsapp', known.body)).statusCode).toBe(200);
 

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { freePorts, readMessages, uniqueTopic, useTestDatabase } from '@omnistream/testing';
+import { freePorts, readMessages, uniqueTopic, until, useTestDatabase } from '@omnistream/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APP_SECRET } from './harness.ts';
 import { ingestorEnv, startIngestorProcess } from './ingestor-process.ts';
@@ -46,7 +46,12 @@ describe('webhook-ingestor process: SIGTERM during load (real process, broker an
       }
     }
     const load = Promise.all(Array.from({ length: 16 }, worker));
-    await new Promise((r) => setTimeout(r, 600));
+    // Under load (webhooks acknowledged and more in flight) before the SIGTERM.
+    await until(
+      () => acknowledged.length,
+      (n) => n > 20,
+      20_000,
+    );
     const signalledAt = Date.now();
     proc.child.kill('SIGTERM');
     const { code, at } = await exited;
