@@ -2,8 +2,11 @@ import type { TopicMessages } from 'kafkajs';
 import { estimateSize, type OutgoingMessage } from './messages.ts';
 
 export interface SendBatcherOptions {
-  /** Sends one request's worth of records; resolves once the broker acknowledged all of them. */
-  sendBatch: (topicMessages: TopicMessages[]) => Promise<void>;
+  /**
+   * Sends one request's worth of records; resolves once the broker acknowledged all of them.
+   * `largestAddBytes`: the estimated bytes of the largest single `add` in the batch.
+   */
+  sendBatch: (topicMessages: TopicMessages[], info: { largestAddBytes: number }) => Promise<void>;
   /** Extra wait after the first queued send before a batch leaves; 0 means "end of this tick". */
   lingerMs: number;
   /**
@@ -135,14 +138,16 @@ export function createSendBatcher(options: SendBatcherOptions): SendBatcher {
 
   function send(batch: Entry[]): Promise<void> {
     const byTopic = new Map<string, OutgoingMessage[]>();
+    let largestAddBytes = 0;
     for (const e of batch) {
+      if (e.bytes > largestAddBytes) largestAddBytes = e.bytes;
       const list = byTopic.get(e.topic);
       if (list) list.push(...e.messages);
       else byTopic.set(e.topic, [...e.messages]);
     }
     const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     // Calling through a promise turns a synchronous throw into a rejection of this batch only.
-    return Promise.resolve().then(() => options.sendBatch(topicMessages));
+    return Promise.resolve().then(() => options.sendBatch(topicMessages, { largestAddBytes }));
   }
 
   return {

@@ -84,6 +84,19 @@ describe('producer', () => {
     expect(fake.batches.map((b) => b.compression)).toEqual([CompressionTypes.None, CompressionTypes.GZIP]);
   });
 
+  it('with gzip, leaves a request of many small sends (webhooks under load) uncompressed', async () => {
+    const fake = fakeKafka();
+    const producer = createProducer({ kafka: fake.kafka, logger: silent, compression: 'gzip' });
+    await producer.connect();
+    // 60 sends of 2 KB in one tick: one request of 120 KB, no single send near 64 KiB.
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) => producer.send('t', [{ key: `k${i}`, value: 'x'.repeat(2_000) }])),
+    );
+    expect(fake.batches).toHaveLength(1);
+    expect(fake.batches[0]?.topicMessages?.[0]?.messages).toHaveLength(60);
+    expect(fake.batches[0]?.compression).toBe(CompressionTypes.None);
+  });
+
   it('never compresses without gzip', async () => {
     const fake = fakeKafka();
     const producer = createProducer({ kafka: fake.kafka, logger: silent });

@@ -1,5 +1,5 @@
 import type { Logger } from '@omnistream/logger';
-import { CompressionTypes, type Kafka, Partitioners, type RetryOptions, type TopicMessages } from 'kafkajs';
+import { CompressionTypes, type Kafka, Partitioners, type RetryOptions } from 'kafkajs';
 import { createSendBatcher } from './batcher.ts';
 import type { OutgoingMessage } from './messages.ts';
 
@@ -25,14 +25,16 @@ export interface CreateProducerOptions {
   /** Requests in flight at once; 1 (default) keeps same-key records in the order they were sent. */
   maxInFlight?: number;
   /**
-   * 'gzip' compresses record batches of at least `compressFromBytes` (kafkajs' only built-in codec;
-   * zlib runs off the event loop). The broker checks max.message.bytes against the compressed batch,
-   * and every Kafka client reads gzip. Default 'none'.
+   * 'gzip' compresses a request when one `send` in it brought at least `compressFromBytes`
+   * (kafkajs' only built-in codec; zlib runs off the event loop). The broker checks
+   * max.message.bytes against the compressed batch, and every Kafka client reads gzip. Default 'none'.
    */
   compression?: 'none' | 'gzip';
   /**
-   * With gzip, smaller batches go uncompressed: a lone webhook's few KB fit any topic as they are,
-   * and compressing them would cost CPU on every request for nothing. Default 64 KiB.
+   * With gzip, requests made only of smaller sends go uncompressed: a lone webhook's few KB fit any
+   * topic as they are, and a request of many small webhooks under load would cost zlib's CPU on every
+   * request for nothing. A large send (a big webhook's events) is compressed: it fits a topic's
+   * limit better, and the request held in memory until the broker answers is smaller. Default 64 KiB.
    */
   compressFromBytes?: number;
   retry?: RetryOptions;
@@ -82,9 +84,9 @@ export function createProducer(options: CreateProducerOptions): Producer {
   const compressFromBytes =
     options.compression === 'gzip' ? (options.compressFromBytes ?? 64 * 1024) : Infinity;
   const batcher = createSendBatcher({
-    sendBatch: async (topicMessages) => {
+    sendBatch: async (topicMessages, { largestAddBytes }) => {
       const compression =
-        batchBytes(topicMessages) >= compressFromBytes ? CompressionTypes.GZIP : CompressionTypes.None;
+        largestAddBytes >= compressFromBytes ? CompressionTypes.GZIP : CompressionTypes.None;
       await producer.sendBatch({ acks: -1, topicMessages, compression });
     },
     lingerMs: options.lingerMs ?? 0,
@@ -136,16 +138,4 @@ export function createProducer(options: CreateProducerOptions): Producer {
       return state === 'connected' && !lastBatchFailed;
     },
   };
-}
-
-/** Key and value bytes of a batch, the part compression can shrink. */
-function batchBytes(topicMessages: readonly TopicMessages[]): number {
-  let bytes = 0;
-  for (const t of topicMessages) {
-    for (const m of t.messages) {
-      bytes += m.value === null ? 0 : Buffer.byteLength(m.value);
-      if (m.key) bytes += Buffer.byteLength(m.key);
-    }
-  }
-  return bytes;
 }

@@ -102,9 +102,6 @@ export async function createIngestor(deps: {
     kafka,
     logger,
     compression: 'gzip',
-    // Only batches this large are compressed: what keeps a big webhook's events under a topic's
-    // max.message.bytes. Everyday batches (≤ 128 KiB) would pay zlib's CPU on every request.
-    compressFromBytes: 512 * 1024,
     minRequestIntervalMs: settings.produceIntervalMs ?? 0,
   });
   const admin = kafka.admin();
