@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePorts, useTestDatabase } from '@omnistream/testing';
+import { freePorts, until, useTestDatabase } from '@omnistream/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -88,16 +88,6 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('pnpm dev (scripts/dev.ts): start, then stop every way a user stops it', () => {
   const db = useTestDatabase();
   let stack: Stack | undefined;
@@ -144,25 +134,32 @@ describe('pnpm dev (scripts/dev.ts): start, then stop every way a user stops it'
     stack = { child, exited: once(child, 'exit'), env, stateDir, ports, output };
 
     const started = Date.now();
-    await waitFor(
-      `the api-gateway of pnpm dev answers /readyz\n${output.join('')}`,
-      START_DEADLINE_MS,
+    await until(
       async () => {
         if (child.exitCode !== null) throw new Error(`pnpm dev exited early:\n${output.join('')}`);
-        const ready = await fetch(`http://127.0.0.1:${gateway}/readyz`).then(
+        return fetch(`http://127.0.0.1:${gateway}/readyz`).then(
           (r) => r.status === 200,
           () => false,
         );
-        return ready ? true : undefined;
       },
-    );
+      Boolean,
+      START_DEADLINE_MS,
+      200,
+    ).catch((err: Error) => {
+      throw new Error(
+        `the api-gateway of pnpm dev does not answer /readyz: ${err.message}\n${output.join('')}`,
+      );
+    });
     expect(Date.now() - started).toBeLessThan(START_DEADLINE_MS);
     return stack;
   }
 
   async function expectAllGone(s: Stack): Promise<void> {
-    const left = await waitFor('every process of the stack ends', 45_000, async () =>
-      stackProcesses(s.stateDir).length === 0 ? [] : undefined,
+    const left = await until(
+      () => stackProcesses(s.stateDir),
+      (procs) => procs.length === 0,
+      45_000,
+      200,
     ).catch(() => stackProcesses(s.stateDir));
     expect(left, s.output.join('')).toEqual([]);
     for (const port of s.ports) expect(await portFree(port), `port ${port} is free`).toBe(true);
@@ -183,10 +180,13 @@ describe('pnpm dev (scripts/dev.ts): start, then stop every way a user stops it'
       expect(commands).toContain(piece);
     }
     // The gateway's /readyz says it is up; the other pieces may still be binding their ports.
-    const listening = await waitFor('every port of the stack is listened on', 30_000, async () => {
-      const addresses = listeningAddresses(stackProcesses(s.stateDir).map((p) => p.pid));
-      return s.ports.every((port) => addresses.some((a) => a.endsWith(`:${port}`))) ? addresses : undefined;
-    }).catch(() => listeningAddresses(stackProcesses(s.stateDir).map((p) => p.pid)));
+    const addressesNow = () => listeningAddresses(stackProcesses(s.stateDir).map((p) => p.pid));
+    const listening = await until(
+      addressesNow,
+      (addresses) => s.ports.every((port) => addresses.some((a) => a.endsWith(`:${port}`))),
+      30_000,
+      200,
+    ).catch(addressesNow);
     for (const port of s.ports)
       expect(
         listening.some((a) => a.endsWith(`:${port}`)),

@@ -11,7 +11,7 @@ import {
 import type { Transport } from './transport.ts';
 
 /**
- * Facebook Business Extension (seed 001, FBE docs): a system-user token for the client's business,
+ * Facebook Business Extension (FBE docs; docs/meta-platform.md, "Business setup facts"): a system-user token for the client's business,
  * the install listing and the feature configuration of `fbe_business`.
  */
 

@@ -55,6 +55,7 @@ async function reply(res: ServerResponse, r: Reply): Promise<void> {
     return;
   }
   if ('delayMs' in r) {
+    // wait-ok: the fake Graph's configured latency is the scenario
     await new Promise((resolve) => setTimeout(resolve, r.delayMs));
     if (!res.destroyed) await reply(res, r.reply);
     return;

@@ -115,7 +115,7 @@ export function registerBusinessRoutes(app: FastifyInstance, ctx: SimContext): v
 
   // ID matching needs appsecret_proof on every call (Messenger "ID Matching" docs). The node may be a
   // PSID or an ASID: either reaches the person's ids in every app (`ids_for_apps`) and on every Page
-  // (`ids_for_pages`) of the business (seed 003). `app=` / `page=` narrow to one app or Page. Pages of
+  // (`ids_for_pages`) of the business (docs/meta-platform.md, "Business setup facts"). `app=` / `page=` narrow to one app or Page. Pages of
   // `limit` (default business.idMatchingPageSize) items with Graph cursor paging: `next` repeats the
   // call's parameters, access_token included, like the template listing.
   function idMatching(edge: 'ids_for_apps' | 'ids_for_pages') {

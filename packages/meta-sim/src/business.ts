@@ -1,5 +1,5 @@
 // FBE installs, their feature configuration, and ID matching (ids_for_apps / ids_for_pages).
-// Shapes: fixtures/graph-responses.json `fbe_installs_get`, seed 001 (FBE docs); ID matching per the
+// Shapes: fixtures/graph-responses.json `fbe_installs_get`, FBE docs (docs/meta-platform.md); ID matching per the
 // Messenger "ID Matching API" docs. Only the shapes are simulated; no business logic.
 
 export interface FbeInstallInput {

@@ -19,7 +19,7 @@ const INSTALL_FIELDS: ReadonlySet<string> = new Set(['fbe_install', 'fbe_uninsta
 /**
  * `object: "application"` on /webhook/fbe: Business Extension installs and uninstalls. The envelope is
  * `entry[{id: APP_ID, time, changes[{field, value}]}]` (Business Integration Webhooks doc) and the value
- * carries the fields of seed 001 plus an `access_token` (SOURCES.md: fbe-install.json is reconstructed).
+ * carries the documented install fields plus an `access_token` (test/fixtures/SOURCES.md: fbe-install.json is reconstructed).
  *
  * The token never reaches an event: it is removed from `raw` and from the payload, and published only
  * encrypted (`payload.encryptedToken`, via NormalizeContext.encryptToken) for the FBE consumer to store.
@@ -94,7 +94,7 @@ function emitFbeChange(change: unknown, entry: JsonObject, sink: EventSink): voi
     externalBusinessId,
     businessManagerId: idOf(value.business_manager_id),
     pages: idsOf(value.pages),
-    // Absent when the token's scope is not Instagram-related (seed 001): an empty list, as the schema says.
+    // Absent when the token's scope is not Instagram-related (docs/meta-platform.md, "Business setup facts"): an empty list, as the schema says.
     instagramProfiles: idsOf(value.instagram_profiles),
     pixelId: idOf(value.pixel_id),
     catalogId: idOf(value.catalog_id),
@@ -126,8 +126,8 @@ function emitFbeChange(change: unknown, entry: JsonObject, sink: EventSink): voi
 
 /**
  * The business the install belongs to. Meta's FBE APIs key installs by `fbe_external_business_id`
- * (seed 001: `/fbe_business/fbe_installs?fbe_external_business_id=…`), but the webhook field table in
- * seed 001 lists no such field. Take it when Meta sends it (under any of the names seen in public
+ * (docs/meta-platform.md: `/fbe_business/fbe_installs?fbe_external_business_id=…`), but the webhook field table in
+ * Meta documents no such field. Take it when Meta sends it (under any of the names seen in public
  * integrations), else fall back to `business_manager_id`: the client's Business Manager, stable per
  * business and the id the system-user token call is made on (`POST /{client_business_manager_id}/access_token`).
  */
@@ -158,7 +158,7 @@ function installedFeaturesOf(value: unknown): FbeInstalledFeature[] {
       featureType,
       featureName: stringOf(feature.feature_name),
       connectedAssets,
-      // Shape varies by feature (onsite_commerce_eligible, shop_status arrays, seed 001): verbatim.
+      // Shape varies by feature (onsite_commerce_eligible, shop_status arrays, docs/meta-platform.md): verbatim.
       additionalInfo: feature.additional_info,
     });
   }

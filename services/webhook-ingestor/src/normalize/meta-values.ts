@@ -17,7 +17,7 @@ const DOMAIN = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+
 const MAX_ISO_MS = 253_402_300_799_999;
 /**
  * Meta mixes units: WhatsApp timestamps and `entry.time` of WhatsApp / FBE / dashboard test webhooks
- * are seconds (strings or numbers), Instagram and Messenger `timestamp`s are milliseconds (SOURCES.md).
+ * are seconds (strings or numbers), Instagram and Messenger `timestamp`s are milliseconds (test/fixtures/SOURCES.md).
  * 1e11 is 1973 in milliseconds and the year 5138 in seconds, so anything below it is seconds.
  */
 const SECONDS_BELOW = 1e11;

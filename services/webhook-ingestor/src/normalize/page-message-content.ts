@@ -21,7 +21,7 @@ export function pageMessageContent(message: JsonObject, messageId: string): Mess
   const common = {
     messageId,
     replyTo: replyToMid === undefined ? undefined : { messageId: replyToMid },
-    // A reply to the business's story has `reply_to.story{id,url}` and no mid (SOURCES.md, chatwoot).
+    // A reply to the business's story has `reply_to.story{id,url}` and no mid (test/fixtures/SOURCES.md, chatwoot).
     replyToStory: recordOf(replyTo?.story),
     quickReply: quickReplyPayload === undefined ? undefined : { payload: quickReplyPayload },
     // Ad / ig.me / m.me referral on the first message of a thread (MetaDocs-MSG messaging_referrals).

@@ -28,7 +28,7 @@ interface PageScope {
   entryTime: unknown;
   /**
    * Mixed into every event id of a dashboard test event (`changes[]` shape). Instagram's "Test" button
-   * always sends `mid: "random_mid"` with the same timestamp (SOURCES.md), so without it the second
+   * always sends `mid: "random_mid"` with the same timestamp (test/fixtures/SOURCES.md), so without it the second
    * test would be deduplicated away; `entry.time` differs per test and stays the same on a retry.
    */
   salt?: string | number | undefined;
@@ -121,14 +121,14 @@ function emitItem(item: unknown, scope: PageScope, sink: EventSink): void {
   const it = required(recordOf(item), 'messaging item');
   const sender = idOf(recordOf(it.sender)?.id);
   const recipient = idOf(recordOf(it.recipient)?.id);
-  // Instagram and Messenger timestamps are ms; the dashboard test sends seconds as a string (SOURCES.md).
+  // Instagram and Messenger timestamps are ms; the dashboard test sends seconds as a string (test/fixtures/SOURCES.md).
   const occurredAt = isoFromMetaTime(it.timestamp) ?? isoFromMetaTime(scope.entryTime) ?? sink.receivedAt;
   const base = { channel: scope.channel, account: scope.account, occurredAt, raw: it };
 
   const message = recordOf(it.message);
   if (message !== undefined) {
     const mid = required(idOf(message.mid), 'message.mid');
-    // In an echo the business is the sender and the customer the recipient (SOURCES.md instagram-echo).
+    // In an echo the business is the sender and the customer the recipient (test/fixtures/SOURCES.md instagram-echo).
     const echo = message.is_echo === true;
     const contact: Contact = { id: required(echo ? recipient : sender, echo ? 'recipient.id' : 'sender.id') };
     if (message.is_deleted === true) {
@@ -183,7 +183,7 @@ function emitItem(item: unknown, scope: PageScope, sink: EventSink): void {
   const read = recordOf(it.read);
   if (read !== undefined) {
     const contact = customer();
-    // Messenger reads are a watermark (everything before it was read), Instagram reads a mid (SOURCES.md).
+    // Messenger reads are a watermark (everything before it was read), Instagram reads a mid (test/fixtures/SOURCES.md).
     const watermark = epochOf(read.watermark);
     const mid = idOf(read.mid);
     if (watermark === undefined && mid === undefined) {

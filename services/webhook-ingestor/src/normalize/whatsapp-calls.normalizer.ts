@@ -15,7 +15,7 @@ import { guarded } from './whatsapp-coexistence.normalizer.ts';
 import { type WhatsAppScope, whatsAppContact } from './whatsapp-scope.ts';
 
 /**
- * Business Calling API (`calls` field; SOURCES.md "WhatsApp 2026 platform"): `value.calls[]` (connect,
+ * Business Calling API (`calls` field; test/fixtures/SOURCES.md "WhatsApp 2026 platform"): `value.calls[]` (connect,
  * terminate) and `value.statuses[]` of business-initiated calls (RINGING, ACCEPTED, REJECTED) → `call`
  * events about the customer on the other end. Event ids: the call id with the event (or status), so a
  * call's connect and terminate are two events and Meta's retries keep theirs.
@@ -105,7 +105,7 @@ function withoutSdp(call: JsonObject): JsonObject {
 }
 
 /**
- * `user_preferences` (SOURCES.md "WhatsApp 2026 platform"): the customer stopped or resumed marketing
+ * `user_preferences` (test/fixtures/test/fixtures/SOURCES.md "WhatsApp 2026 platform"): the customer stopped or resumed marketing
  * messages → `marketing_preference`. No Meta id: the customer, category, value and Meta's timestamp
  * identify the change, so a retry hashes to the same event id.
  */

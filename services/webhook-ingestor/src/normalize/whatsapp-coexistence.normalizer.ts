@@ -16,7 +16,7 @@ import { type WhatsAppScope, whatsAppContact } from './whatsapp-scope.ts';
 
 /**
  * Coexistence: one number used in the WhatsApp Business app and the Cloud API at once
- * (docs/services.md, "WhatsApp coexistence"; SOURCES.md "WhatsApp 2026 platform" for each shape).
+ * (docs/services.md, "WhatsApp coexistence"; test/fixtures/SOURCES.md "WhatsApp 2026 platform" for each shape).
  * - `smb_message_echoes`: what the business sent from the app → `echo` events;
  * - `history`: the onboarding sync of earlier conversations → `message` / `echo` events flagged
  *   `history`, with the same event ids a live delivery would have had;

@@ -37,12 +37,12 @@ export function messagePayload(
     forwarded: booleanOf(context?.forwarded),
     frequentlyForwarded: booleanOf(context?.frequently_forwarded),
     referredProduct: recordOf(context?.referred_product),
-    // Only on the first message after a click-to-WhatsApp ad (SOURCES.md, MetaDocs-WA).
+    // Only on the first message after a click-to-WhatsApp ad (test/fixtures/SOURCES.md, MetaDocs-WA).
     referral: recordOf(msg.referral),
     errors: ownErrors,
   };
   // A known type without its content object: Meta could not render it and says why in `value.errors`
-  // (SOURCES.md: `type: "interactive"` with no body next to `value.errors[131000]`). It is still the
+  // (test/fixtures/SOURCES.md: `type: "interactive"` with no body next to `value.errors[131000]`). It is still the
   // customer's message in the conversation, so it is published as a message of type `unsupported`.
   const unrenderable: MessagePayload = {
     ...common,
@@ -101,7 +101,7 @@ export function messagePayload(
     case 'system': {
       const system = recordOf(msg.system);
       if (system === undefined) return unrenderable;
-      // The current field is `wa_id`; webhooks up to v11 sent `new_wa_id` (SOURCES.md). Consumers read one.
+      // The current field is `wa_id`; webhooks up to v11 sent `new_wa_id` (test/fixtures/SOURCES.md). Consumers read one.
       const legacyWaId = system.wa_id === undefined ? idOf(system.new_wa_id) : undefined;
       return {
         ...common,
@@ -165,7 +165,7 @@ function interactivePayload(
   }
 }
 
-/** WhatsApp media: the id (GET /{media-id}), and since 2025 also a `url` on some payloads (SOURCES.md). */
+/** WhatsApp media: the id (GET /{media-id}), and since 2025 also a `url` on some payloads (test/fixtures/SOURCES.md). */
 function mediaOf(value: unknown): InboundMedia | undefined {
   const media = recordOf(value);
   if (media === undefined) return undefined;

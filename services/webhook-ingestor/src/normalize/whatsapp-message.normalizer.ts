@@ -35,7 +35,7 @@ export function emitWhatsAppMessage(
   const system = type === 'system' ? recordOf(msg.system) : undefined;
   const contact = required(
     whatsAppContact(messageSender(msg), scope.contacts) ??
-      // A BSUID change arrives with no sender at all: the customer is the one in `system` (SOURCES.md).
+      // A BSUID change arrives with no sender at all: the customer is the one in `system` (test/fixtures/SOURCES.md).
       (system === undefined ? undefined : systemSubject(system)),
     'message sender (from or from_user_id)',
   );

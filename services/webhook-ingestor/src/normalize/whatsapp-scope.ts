@@ -16,7 +16,7 @@ export interface WhatsAppScope {
   account: { id: string; wabaId: string | undefined };
   /** `value.contacts[]`: the senders' profiles, matched to messages by `wa_id` or `user_id`. */
   contacts: readonly unknown[];
-  /** `value.errors[]`: Meta puts them next to a message it could not render (SOURCES.md, pywa
+  /** `value.errors[]`: Meta puts them next to a message it could not render (test/fixtures/SOURCES.md, pywa
    * `interactive_message_with_err`). */
   valueErrors: MetaError[] | undefined;
 }
@@ -31,7 +31,7 @@ export interface WhatsAppUserRef {
 /**
  * The sender of a WhatsApp message. Since April 2026 messages carry `from_user_id` (the BSUID) next
  * to `from`, and a customer who adopted a username may come with the BSUID alone (docs/services.md,
- * "Who the customer is"; SOURCES.md "WhatsApp 2026 platform").
+ * "Who the customer is"; test/fixtures/SOURCES.md "WhatsApp 2026 platform").
  */
 export function messageSender(msg: JsonObject): WhatsAppUserRef {
   return {
@@ -46,7 +46,7 @@ export function messageSender(msg: JsonObject): WhatsAppUserRef {
  * whenever Meta gives one (in the fragment or in `value.contacts[]`), else the BSUID; `userId`,
  * `parentUserId`, `username` and `name` are added when Meta sends them. `value.contacts[]` is matched
  * by `wa_id` or `user_id`, never by position: a batch carries several senders. Undefined when the
- * fragment names nobody. System messages have no `contacts[]` at all (SOURCES.md), hence no name.
+ * fragment names nobody. System messages have no `contacts[]` at all (test/fixtures/SOURCES.md), hence no name.
  */
 export function whatsAppContact(ref: WhatsAppUserRef, contacts: readonly unknown[]): Contact | undefined {
   const profile = matchingContact(ref, contacts);

@@ -35,8 +35,8 @@ export function emitWhatsAppStatus(status: unknown, scope: WhatsAppScope, sink: 
   const messageId = required(idOf(st.id), 'status id');
   const state = required(nonEmptyStringOf(st.status), 'status value');
   // Since BSUID, `recipient_id` may be missing for username-only users, who have `recipient_user_id`
-  // (SOURCES.md, waapijs v25). In a group, `recipient_id` is the group and the member is named
-  // separately (`recipient_participant_id`, SOURCES.md "WhatsApp 2026 platform").
+  // (test/fixtures/SOURCES.md, waapijs v25). In a group, `recipient_id` is the group and the member is named
+  // separately (`recipient_participant_id`, test/fixtures/SOURCES.md "WhatsApp 2026 platform").
   const groupId = stringOf(st.recipient_type) === 'group' ? idOf(st.recipient_id) : undefined;
   const participant = groupId === undefined ? undefined : groupParticipant(st);
   const customer =
@@ -45,7 +45,7 @@ export function emitWhatsAppStatus(status: unknown, scope: WhatsAppScope, sink: 
           {
             waId: idOf(st.recipient_id),
             userId: idOf(st.recipient_user_id),
-            // Meta's own pages spell the parent key three ways (SOURCES.md "WhatsApp 2026 platform").
+            // Meta's own pages spell the parent key three ways (test/fixtures/test/fixtures/SOURCES.md "WhatsApp 2026 platform").
             parentUserId:
               idOf(st.parent_recipient_user_id) ??
               idOf(st.recipient_parent_user_id) ??
@@ -81,7 +81,7 @@ export function emitWhatsAppStatus(status: unknown, scope: WhatsAppScope, sink: 
     status: state as MessageStatus,
     recipientId: recipient,
     // Verbatim: `expiration_timestamp` is a string and only on the first `sent` of a conversation;
-    // v25 `read` statuses have neither conversation nor pricing (SOURCES.md).
+    // v25 `read` statuses have neither conversation nor pricing (test/fixtures/SOURCES.md).
     conversation:
       conversation !== undefined && nonEmptyStringOf(conversation.id) !== undefined
         ? (conversation as StatusPayload['conversation'])

@@ -18,7 +18,7 @@ export const TEMPLATE_FIELDS: ReadonlySet<string> = new Set([
 export interface TemplateScope {
   /** The WABA id (`entry.id`): template webhooks have no phone number (events package, AccountSchema). */
   account: { id: string; wabaId: string | undefined };
-  /** `entry.time`, seconds (SOURCES.md). */
+  /** `entry.time`, seconds (test/fixtures/SOURCES.md). */
   entryTime: unknown;
 }
 
@@ -38,7 +38,7 @@ export function emitWhatsAppTemplate(
   sink: EventSink,
 ): void {
   const v = required(recordOf(value), 'template change value');
-  // A JSON number in the webhook, a string in the Graph template list (SOURCES.md): always a string here.
+  // A JSON number in the webhook, a string in the Graph template list (test/fixtures/SOURCES.md): always a string here.
   const templateId = required(idOf(v.message_template_id), 'message_template_id');
   const templateName = required(nonEmptyStringOf(v.message_template_name), 'message_template_name');
   const language = nonEmptyStringOf(v.message_template_language);
@@ -95,7 +95,7 @@ function templatePayload(
         ...base,
         field,
         event: required(nonEmptyStringOf(v.event), 'event'),
-        // `"NONE"` or null when approved (SOURCES.md).
+        // `"NONE"` or null when approved (test/fixtures/SOURCES.md).
         reason: stringOf(v.reason),
       };
     case 'message_template_quality_update':

@@ -161,7 +161,7 @@ function normalizeMessagesValue(value: unknown, wabaId: string | undefined, sink
 
 /**
  * `value.errors[]`: Meta could not build (part of) the webhook, e.g. 131000 "Unsupported webhook
- * payload" next to a body-less message (SOURCES.md, pywa). No event kind means "webhook error", and it
+ * payload" next to a body-less message (test/fixtures/SOURCES.md, pywa). No event kind means "webhook error", and it
  * belongs to no conversation, so each error is an `unsupported` event whose reason carries the code,
  * title and details (the message beside it, if any, also gets the errors: see the message normalizer).
  *

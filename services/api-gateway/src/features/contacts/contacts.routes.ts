@@ -19,7 +19,7 @@ const PageId = z.object({
   id: z.string().describe("the person's page-scoped id (PSID) on that Page"),
 });
 
-/** Contacts: one person's ids across the business's apps and Pages (ID matching, seed 003). */
+/** Contacts: one person's ids across the business's apps and Pages (ID matching; docs/meta-platform.md, "Business setup facts"). */
 export function registerContactRoutes(app: AdminApp, deps: ContactsRouteDeps): void {
   app.get(
     '/contacts/:id/linked-ids',

@@ -17,7 +17,7 @@ const wrapped = (inner: GraphError) =>
   });
 
 describe('ID matching review detection', () => {
-  it('recognises the English and the Spanish (seed 003) review answers', () => {
+  it('recognises the English and the Spanish (docs/meta-platform.md, "Business setup facts") review answers', () => {
     const english = metaError(
       200,
       '(#200) This endpoint is under review for your app. Try again after the review completes.',

@@ -1,9 +1,9 @@
 import { GraphError } from '@omnistream/graph';
 
-/** About how long Meta's review of a first ID-matching use takes (seed 003: "unas 48 horas"). */
+/** About how long Meta's review of a first ID-matching use takes (docs/meta-platform.md, "Business setup facts": about 48 hours). */
 export const ID_MATCHING_REVIEW_HOURS = 48;
 
-// Seed 003: 'Tu empresa está en fase de revisión para acceder a esta API'; the English API says
+// The Spanish answer: 'Tu empresa está en fase de revisión para acceder a esta API'; the English API says
 // "… under review …". Matched on Meta's own text because #200 alone is any permissions error.
 const REVIEW_TEXT = /under review|in review|revisi[oó]n/i;
 

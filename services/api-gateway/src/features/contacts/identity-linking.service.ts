@@ -33,7 +33,7 @@ export interface IdentityLinking {
 }
 
 /**
- * ID matching (seed 003): from a person's page-scoped id on an integration's Page, their ids in every
+ * ID matching (docs/meta-platform.md, "Business setup facts"): from a person's page-scoped id on an integration's Page, their ids in every
  * app (`ids_for_apps`) and on every Page (`ids_for_pages`) of the same business, both with the
  * Page token and appsecret_proof (the Graph client adds the proof and follows paging).
  */

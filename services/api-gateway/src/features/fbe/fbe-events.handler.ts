@@ -43,7 +43,7 @@ function installState(p: FbePayload): FbeInstallState {
 }
 
 /**
- * `fbe_install` / `fbe_uninstall` events (the ingestor's FBE normalizer) → fbe_installations. Seed 001:
+ * `fbe_install` / `fbe_uninstall` events (the ingestor's FBE normalizer) → fbe_installations. docs/meta-platform.md, "Business setup facts":
  * on install or change, store the token and its type, record the granted assets, enable the features
  * they allow and disable only those missing an asset; on uninstall disable every feature, keeping
  * the row. Redelivered events change nothing; an event older than what the row reflects (Meta does

@@ -40,7 +40,7 @@ const all: GrantedAssets = {
 const summary = (states: FeatureState[]) =>
   Object.fromEntries(states.map((s) => [s.featureInstanceId, s.enabled ? 'on' : s.disabledReason]));
 
-describe('FBE feature rule (seed 001)', () => {
+describe('FBE feature rule (docs/meta-platform.md, "Business setup facts")', () => {
   it('enables every feature whose required assets were granted', () => {
     expect(summary(planInstalledFeatures([catalog, pixel, chat], all, []))).toEqual({
       'f-catalog': 'on',
@@ -49,7 +49,7 @@ describe('FBE feature rule (seed 001)', () => {
     });
   });
 
-  it("catalog granted but no pixel: only the pixel feature is disabled, naming the missing asset (seed 001's example)", () => {
+  it("catalog granted but no pixel: only the pixel feature is disabled, naming the missing asset (the FBE notes' example)", () => {
     const noPixel = { ...all, pixelId: undefined };
     const states = planInstalledFeatures([catalog, pixel, chat], noPixel, []);
     expect(summary(states)).toEqual({ 'f-catalog': 'on', 'f-pixel': 'missing_assets', 'f-chat': 'on' });

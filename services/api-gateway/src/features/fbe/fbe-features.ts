@@ -1,13 +1,13 @@
 /**
  * Which FBE features the gateway runs for a business, from the assets it was granted.
  *
- * The rule is seed 001 ("Analizar eventos de webhooks"): on an install or a change, enable the set of
+ * The rule (docs/meta-platform.md, "Business setup facts"): on an install or a change, enable the set of
  * features the granted assets allow; when a required asset of one feature is missing, disable only
  * that feature ("si a tu app se le otorgó acceso a un catálogo, pero no a un píxel, solo se debe
  * implementar la función que usa el catálogo"); on uninstall, disable them all.
  */
 
-/** Asset names as they appear in `installed_features[].connected_assets` (seed 001's field table). */
+/** Asset names as they appear in `installed_features[].connected_assets` (the FBE install webhook's field table). */
 export type FbeAssetName =
   | 'business_manager_id'
   | 'page_id'
@@ -20,14 +20,14 @@ export type FbeAssetName =
 /**
  * feature_type → the assets it cannot work without. The one place this table lives.
  *
- * Sources: seed 001 for `catalog` / `pixel` (its own example), the asset names and what each asset is
+ * Sources: docs/meta-platform.md for `catalog` / `pixel` (its own example), the asset names and what each asset is
  * for (ad account: ads with ads_management; Page and Instagram profile ids for Page / Instagram
  * integrations); feature names from the FBE "Configure Business Features" guide
  * (developers.facebook.com/docs/facebook-business-extension/fbe/guides/business-configurations):
  * Page and Instagram calls to action, Messenger chat and menu, Page posts and cards, thread intent,
  * shops. Which asset each of those needs is inferred from what it acts on (a Page feature needs the
  * Page) — Meta publishes no such table. A feature_type not listed here is recorded but not run
- * (`unsupported_feature`): seed 001 asks to track only the features the app implements.
+ * (`unsupported_feature`): the FBE notes say to track only the features the app implements.
  */
 export const FEATURE_REQUIRED_ASSETS: Readonly<Record<string, readonly FbeAssetName[]>> = {
   catalog: ['catalog_id'],

@@ -5,7 +5,7 @@ import type { DisabledReason, FeatureState, InstalledFeatureInput } from './fbe-
 
 export type FbeInstallationStatus = 'installed' | 'uninstalled';
 
-/** What an install webhook or Meta's fbe_installs answer says about a business (seed 001). */
+/** What an install webhook or Meta's fbe_installs answer says about a business (docs/meta-platform.md, "Business setup facts"). */
 export interface FbeInstallState {
   businessManagerId?: string | undefined;
   pages: readonly string[];

@@ -121,7 +121,7 @@ const Configuration = z.object({
   businessConfig: z.record(z.string(), z.unknown()).describe("Meta's fbe_business configuration, verbatim"),
 });
 
-/** Facebook Business Extension installs (seed 001): state from the webhooks, tokens, features. */
+/** Facebook Business Extension installs (docs/meta-platform.md, "Business setup facts"): state from the webhooks, tokens, features. */
 export function registerFbeRoutes(app: AdminApp, deps: FbeRouteDeps): void {
   const { fbe } = deps;
 

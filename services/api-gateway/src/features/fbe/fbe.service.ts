@@ -11,7 +11,7 @@ import type {
 } from './fbe-installation.ts';
 import type { FbeInstallationsRepository } from './fbe-installations.repository.ts';
 
-/** seed 001: "usa el permiso manage_business_extension" (ads_management / catalog_management as needed). */
+/** The token's scope: manage_business_extension, plus ads_management / catalog_management as needed (docs/meta-platform.md, "Business setup facts"). */
 export const DEFAULT_SYSTEM_USER_SCOPES = ['manage_business_extension'] as const;
 
 export interface FbeServiceDeps {

@@ -14,12 +14,12 @@ export interface Fbe {
   handlers: FbeEventHandlers;
 }
 
-/** Facebook Business Extension installations (seed 001), wired. */
+/** Facebook Business Extension installations (docs/meta-platform.md, "Business setup facts"), wired. */
 export function startFbe(deps: {
   pool: Pool;
   cipher: TokenCipher;
   graph: GraphClient;
-  /** META_APP_ID: the app_id of the system-user token exchange too (seed 001). */
+  /** META_APP_ID: the app_id of the system-user token exchange too (docs/meta-platform.md, "Business setup facts"). */
   appId: string | undefined;
   appSecret: string | undefined;
   logger: Logger;

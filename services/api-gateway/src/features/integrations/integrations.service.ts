@@ -80,7 +80,7 @@ async function orConflict<T>(write: Promise<T>, what: Pick<Integration, 'channel
 }
 
 /**
- * Channel integrations (seed 002: BM, WABA and token in, Pending → Connected). Integrations are
+ * Channel integrations (docs/meta-platform.md, "Business setup facts": BM, WABA and token in, Pending → Connected). Integrations are
  * disabled, never deleted: templates and sent messages keep referring to them, and a disabled row
  * frees its account for a new integration.
  */

@@ -27,7 +27,7 @@ export interface TokenVerifier {
 }
 
 /**
- * Seed 002: an integration is Pending until a Graph call with its token succeeds, then Connected.
+ * docs/meta-platform.md, "Business setup facts": an integration is Pending until a Graph call with its token succeeds, then Connected.
  * A token Meta refuses is recorded as `error` with Meta's own message and code, so the admin sees
  * what Meta said. When Meta cannot be asked, nothing changes: an outage must not make every
  * integration look broken.
