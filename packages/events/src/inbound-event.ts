@@ -214,3 +214,11 @@ export type InboundEventOf<K extends InboundEventKind> = Extract<InboundEvent, {
 export function parseInboundEvent(input: unknown): z.ZodSafeParseResult<InboundEvent> {
   return InboundEventSchema.safeParse(input);
 }
+
+/**
+ * What is wrong with a record parseInboundEvent refused, for a log line: the first few issues as
+ * `path: message`, never the values (an event may carry personal data).
+ */
+export function describeInvalidEvent(error: z.ZodError, max = 5): string[] {
+  return error.issues.slice(0, max).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+}

@@ -12,6 +12,7 @@ export {
   AccountSchema,
   type Contact,
   ContactSchema,
+  describeInvalidEvent,
   INBOUND_EVENT_KINDS,
   type InboundEvent,
   type InboundEventKind,

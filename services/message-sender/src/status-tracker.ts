@@ -1,4 +1,4 @@
-import { type MetaError, parseInboundEvent } from '@omnistream/events';
+import { describeInvalidEvent, type MetaError, parseInboundEvent } from '@omnistream/events';
 import type { ConsumedMessage, DeadLetterSink, FailurePolicy, MessageHandler } from '@omnistream/kafka';
 import type { Logger } from '@omnistream/logger';
 import type {
@@ -11,7 +11,6 @@ import type { Counter } from 'prom-client';
 const TRACKED = new Set(['sent', 'delivered', 'read', 'played', 'failed']);
 /** The only kinds this consumer acts on; the others are counted `ignored` without a full parse. */
 const HANDLED_KINDS = new Set(['status', 'marketing_preference']);
-const MAX_LOGGED_ISSUES = 5;
 
 function locate(message: ConsumedMessage) {
   return { topic: message.topic, partition: message.partition, offset: message.offset };
@@ -86,9 +85,7 @@ export function createStatusHandler(deps: {
         {
           ...locate(message),
           kind,
-          issues: parsed.error.issues
-            .slice(0, MAX_LOGGED_ISSUES)
-            .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+          issues: describeInvalidEvent(parsed.error),
         },
         'inbound record is not a valid event; skipped',
       );

@@ -3,7 +3,7 @@ import type { AdminApp } from '../../shared/admin-app.ts';
 import type { GatewayMetrics } from '../../shared/gateway-metrics.ts';
 import { toIso } from '../../shared/iso-date.ts';
 import type { DeadLetter, DeadLettersRepository } from './dead-letters.repository.ts';
-import { DlqCursor, decodeDlqCursor, encodeDlqCursor } from './dlq-cursor.ts';
+import { dlqCursor } from './dlq-cursor.ts';
 import { type DlqReplayer, SKIP_REASONS } from './dlq-replayer.ts';
 
 export interface DlqRouteDeps {
@@ -85,7 +85,7 @@ export function registerDlqRoutes(app: AdminApp, deps: DlqRouteDeps): void {
           ...FilterFields,
           replayed: z.enum(['true', 'false']).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
-          cursor: DlqCursor.optional().describe('nextCursor of the previous page'),
+          cursor: dlqCursor.schema.optional().describe('nextCursor of the previous page'),
         }),
         response: {
           200: z.object({
@@ -99,12 +99,12 @@ export function registerDlqRoutes(app: AdminApp, deps: DlqRouteDeps): void {
       const { limit, cursor, replayed, ...filter } = request.query;
       const page = await deps.deadLetters.list(
         { ...filter, replayed: replayed === undefined ? undefined : replayed === 'true' },
-        { limit, before: cursor === undefined ? undefined : decodeDlqCursor(cursor) },
+        { limit, before: cursor === undefined ? undefined : dlqCursor.decode(cursor) },
       );
       const last = page.items.at(-1);
       return {
         items: page.items.map(view),
-        nextCursor: page.more && last ? encodeDlqCursor(last.id) : null,
+        nextCursor: page.more && last ? dlqCursor.encode(last.id) : null,
       };
     },
   );

@@ -1,4 +1,9 @@
-import { type InboundEventKind, type InboundEventOf, parseInboundEvent } from '@omnistream/events';
+import {
+  describeInvalidEvent,
+  type InboundEventKind,
+  type InboundEventOf,
+  parseInboundEvent,
+} from '@omnistream/events';
 import {
   type ConsumedMessage,
   createRetryPolicy,
@@ -17,7 +22,6 @@ export type InboundEventHandlers = {
 
 /** The ingestor's header naming the event's kind (webhook-ingestor event-publisher.ts). */
 const KIND_HEADER = 'event-kind';
-const MAX_LOGGED_ISSUES = 5;
 
 /**
  * A handler that failed is retried with backoff (its database blinked); one that keeps failing, or
@@ -69,9 +73,7 @@ export function createInboundEventDispatcher(options: {
           ...locate(message),
           eventId: (json as { eventId?: unknown }).eventId,
           kind: (json as { kind?: unknown }).kind,
-          issues: parsed.error.issues
-            .slice(0, MAX_LOGGED_ISSUES)
-            .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+          issues: describeInvalidEvent(parsed.error),
         },
         'inbound record is not a valid event; skipped',
       );

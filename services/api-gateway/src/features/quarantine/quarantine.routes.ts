@@ -2,7 +2,7 @@ import { AppError } from '@omnistream/service-kit';
 import { z } from 'zod';
 import type { AdminApp } from '../../shared/admin-app.ts';
 import { toIso } from '../../shared/iso-date.ts';
-import { decodeQuarantineCursor, encodeQuarantineCursor, QuarantineCursor } from './quarantine-cursor.ts';
+import { quarantineCursor } from './quarantine-cursor.ts';
 import type { QuarantinedEvent, SpoolQuarantineRepository } from './spool-quarantine.repository.ts';
 
 export interface QuarantineRouteDeps {
@@ -59,7 +59,7 @@ export function registerQuarantineRoutes(app: AdminApp, deps: QuarantineRouteDep
         querystring: z.strictObject({
           reason: z.enum(REASONS).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
-          cursor: QuarantineCursor.optional().describe('nextCursor of the previous page'),
+          cursor: quarantineCursor.schema.optional().describe('nextCursor of the previous page'),
         }),
         response: {
           200: z.object({
@@ -73,12 +73,12 @@ export function registerQuarantineRoutes(app: AdminApp, deps: QuarantineRouteDep
       const { reason, limit, cursor } = request.query;
       const page = await deps.spoolQuarantine.list(
         { reason },
-        { limit, before: cursor === undefined ? undefined : decodeQuarantineCursor(cursor) },
+        { limit, before: cursor === undefined ? undefined : quarantineCursor.decode(cursor) },
       );
       const last = page.items.at(-1);
       return {
         items: page.items.map(view),
-        nextCursor: page.more && last ? encodeQuarantineCursor(last.id) : null,
+        nextCursor: page.more && last ? quarantineCursor.encode(last.id) : null,
       };
     },
   );
