@@ -1,5 +1,6 @@
 export { createSendBatcher, type SendBatcher, type SendBatcherOptions } from './batcher.ts';
 export { type CreateKafkaOptions, createKafka, kafkajsLevelFor, pinoLogCreator } from './client.ts';
+export { connectProducer } from './connect-producer.ts';
 export { type ConsumerRunner, nextOffset, type RunConsumerOptions, runConsumer } from './consumer.ts';
 export {
   type ConsumerState,

@@ -9,7 +9,7 @@ import {
   type IntegrationsRepository,
   type TokenProvider,
 } from '@omnistream/integrations';
-import { createKafka, createProducer, explainKafkaConnectError, type Producer } from '@omnistream/kafka';
+import { connectProducer, type Producer } from '@omnistream/kafka';
 import type { Logger, Redactor } from '@omnistream/logger';
 import { createOutboundMessagesRepository } from '@omnistream/outbound';
 import {
@@ -131,15 +131,11 @@ export async function startGateway(deps: {
   try {
     const graph = createGraphClient({ ...settings.graph, logger, ...redactorOption });
     onShutdown('close Graph connections', () => graph.close());
-    const kafka = createKafka({
+    const { kafka, producer } = await connectProducer({
       brokers: settings.brokers,
       clientId: settings.clientId,
       logger,
       ...settings.kafkaSecurity,
-    });
-    const producer = createProducer({ kafka, logger });
-    await producer.connect().catch((err: unknown) => {
-      throw explainKafkaConnectError(err, { brokers: settings.brokers, ...settings.kafkaSecurity });
     });
     onShutdown('flush Kafka producer', () => producer.disconnect());
     const outbound = createOutboundMessagesRepository({ pool });

@@ -8,13 +8,7 @@ import {
   type EncryptionKey,
   type TokenProvider,
 } from '@omnistream/integrations';
-import {
-  createKafka,
-  createProducer,
-  explainKafkaConnectError,
-  type Producer,
-  runConsumer,
-} from '@omnistream/kafka';
+import { connectProducer, type Producer, runConsumer } from '@omnistream/kafka';
 import type { Logger, Redactor } from '@omnistream/logger';
 import {
   createMarketingPreferencesRepository,
@@ -96,15 +90,11 @@ export async function startSender(deps: {
     logger,
     ...(deps.redactor ? { redactor: deps.redactor } : {}),
   });
-  const kafka = createKafka({
+  const { kafka, producer } = await connectProducer({
     brokers: settings.brokers,
     clientId: settings.clientId,
     logger,
     ...settings.kafkaSecurity,
-  });
-  const producer = createProducer({ kafka, logger });
-  await producer.connect().catch((err: unknown) => {
-    throw explainKafkaConnectError(err, { brokers: settings.brokers, ...settings.kafkaSecurity });
   });
   const outbound = createOutboundMessagesRepository({ pool });
   const preferences = createMarketingPreferencesRepository(pool);
