@@ -34,7 +34,9 @@ const MAX_CHALLENGE_LENGTH = 512;
 
 /** A body this large leaves tens of MB of short-lived copies behind (parsed tree, event JSON, requests). */
 const LARGE_BODY_BYTES = 1024 * 1024;
-const gc = (globalThis as { gc?: (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async' }) => void }).gc;
+const gc = (
+  globalThis as { gc?: (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async' }) => void }
+).gc;
 
 /**
  * After a large webhook, its copies are garbage at once; V8 would only notice at its next full
