@@ -40,8 +40,9 @@ COPY . .
 RUN pnpm install --offline --frozen-lockfile --prod --filter '{./services/*}...' --store-dir "$PNPM_STORE"
 
 FROM node:24.21.0-slim AS runtime
-# MALLOC_ARENA_MAX: the environment the package.json start scripts set (pnpm check:deploy compares them).
-ENV NODE_ENV=production MALLOC_ARENA_MAX=2
+# MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_: the environment the package.json start scripts set (pnpm
+# check:deploy compares them).
+ENV NODE_ENV=production MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536
 WORKDIR /app
 # Owned by root and only readable by the service user: the services write nothing to disk.
 COPY --from=prod /app /app
@@ -53,4 +54,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD node scripts/healthcheck.ts "${WEBHOOK_INGESTOR_PORT:-3000}" "${API_GATEWAY_PORT:-3001}" "${MESSAGE_SENDER_METRICS_PORT:-3002}"
 # The default service; docker-compose.yml gives each service its command. Each is the `start:<service>`
 # script of package.json, Node flags included (pnpm check:deploy compares them).
-CMD ["node", "--max-semi-space-size=8", "--liftoff-only", "services/webhook-ingestor/src/main.ts"]
+CMD ["node", "--expose-gc", "--max-semi-space-size=4", "--liftoff-only", "services/webhook-ingestor/src/main.ts"]

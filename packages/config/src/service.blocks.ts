@@ -25,12 +25,6 @@ export const webhookIngestorBlock = {
     .default(7 * 1024 * 1024),
   /** /readyz reports the spool relay stuck when the spool's oldest event has not left for this long. */
   SPOOL_STUCK_AFTER_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
-  /**
-   * Least time between two Kafka requests of the ingestor. A webhook that finds the last request
-   * older goes at once; under load, requests leave at most this often, carrying every webhook that
-   * arrived meanwhile (fewer, fuller requests: less CPU per webhook here and in the broker).
-   */
-  KAFKA_PRODUCE_INTERVAL_MS: z.coerce.number().min(0).max(100).default(0),
 };
 
 export const messageSenderBlock = {

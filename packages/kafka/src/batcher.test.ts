@@ -1,5 +1,5 @@
 import type { TopicMessages } from 'kafkajs';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSendBatcher, type SendBatcherOptions } from './batcher.ts';
 
 /** A fake broker whose requests are acknowledged (or failed) when the test says so. */
@@ -115,60 +115,6 @@ describe('send batcher', () => {
     expect(broker.requests[1]!.topicMessages[0]!.messages.map((m) => m.value)).toEqual(['2', '3']);
     broker.requests[1]!.ack();
     await Promise.all(later);
-  });
-
-  it('with minIntervalMs, a lone send leaves at once and later ones wait for the interval, together', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-    try {
-      const broker = fakeBroker();
-      const b = batcher({ sendBatch: broker.sendBatch, minIntervalMs: 5 });
-      const first = b.add('t', [msg('1')]);
-      await tick();
-      expect(broker.requests).toHaveLength(1); // nothing left recently: no wait
-      broker.requests[0]!.ack();
-      await first;
-
-      // Acknowledged well within the interval: the next sends wait for it and then share one request.
-      const later = [b.add('t', [msg('2')]), b.add('t', [msg('3')])];
-      await tick();
-      expect(broker.requests).toHaveLength(1);
-      await vi.advanceTimersByTimeAsync(4);
-      expect(broker.requests).toHaveLength(1);
-      await vi.advanceTimersByTimeAsync(1);
-      expect(broker.requests).toHaveLength(2);
-      expect(broker.requests[1]!.topicMessages[0]!.messages.map((m) => m.value)).toEqual(['2', '3']);
-      broker.requests[1]!.ack();
-      await Promise.all(later);
-
-      // Once the interval has passed since the last request, a send leaves at once again.
-      await vi.advanceTimersByTimeAsync(10);
-      const again = b.add('t', [msg('4')]);
-      await tick();
-      expect(broker.requests).toHaveLength(3);
-      broker.requests[2]!.ack();
-      await again;
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-
-  it('with minIntervalMs, a full batch does not wait for the interval', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-    try {
-      const broker = fakeBroker();
-      const b = batcher({ sendBatch: broker.sendBatch, minIntervalMs: 1_000, maxBatchMessages: 2 });
-      const first = b.add('t', [msg('1')]);
-      await tick();
-      broker.requests[0]!.ack();
-      await first;
-      const full = [b.add('t', [msg('2')]), b.add('t', [msg('3')])];
-      await tick();
-      expect(broker.requests).toHaveLength(2);
-      broker.requests[1]!.ack();
-      await Promise.all(full);
-    } finally {
-      vi.useRealTimers();
-    }
   });
 
   it('waits lingerMs for more senders, and flush() sends at once and waits for the acknowledgement', async () => {

@@ -9,12 +9,6 @@ export interface SendBatcherOptions {
   sendBatch: (topicMessages: TopicMessages[], info: { largestAddBytes: number }) => Promise<void>;
   /** Extra wait after the first queued send before a batch leaves; 0 means "end of this tick". */
   lingerMs: number;
-  /**
-   * Least time between the starts of two batches (0: none). A send that finds the previous batch
-   * left at least this long ago leaves at the end of the tick; under load, batches leave at most this
-   * often and carry what arrived meanwhile. Unlike lingerMs, a lone send never waits.
-   */
-  minIntervalMs?: number;
   maxBatchMessages: number;
   maxBatchBytes: number;
   /** Batches in flight at once. 1 keeps batches, and so same-key records, in send order. */
@@ -51,10 +45,6 @@ export function createSendBatcher(options: SendBatcherOptions): SendBatcher {
   let queuedMessages = 0;
   let queuedBytes = 0;
   let timer: { cancel: () => void } | null = null;
-  const minIntervalMs = options.minIntervalMs ?? 0;
-  let lastDispatchAt = Number.NEGATIVE_INFINITY;
-  /** How long the next batch must still wait for minIntervalMs (0: it may leave now). */
-  const intervalWait = () => Math.max(0, lastDispatchAt + minIntervalMs - performance.now());
 
   function isFull(): boolean {
     return queuedMessages >= options.maxBatchMessages || queuedBytes >= options.maxBatchBytes;
@@ -67,9 +57,8 @@ export function createSendBatcher(options: SendBatcherOptions): SendBatcher {
       return;
     }
     if (timer) return;
-    const wait = Math.max(options.lingerMs, intervalWait());
-    if (wait > 0) {
-      const t = setTimeout(dispatch, wait);
+    if (options.lingerMs > 0) {
+      const t = setTimeout(dispatch, options.lingerMs);
       timer = { cancel: () => clearTimeout(t) };
     } else {
       const t = setImmediate(dispatch);
@@ -103,7 +92,6 @@ export function createSendBatcher(options: SendBatcherOptions): SendBatcher {
     while (queue.length > 0 && inFlight.size < options.maxInFlight) {
       const batch = takeBatch();
       const started = performance.now();
-      lastDispatchAt = started;
       const messages = batch.reduce((n, e) => n + e.messages.length, 0);
       const request = send(batch).then(
         () => {
@@ -127,11 +115,8 @@ export function createSendBatcher(options: SendBatcherOptions): SendBatcher {
       inFlight.add(request);
       void request.finally(() => {
         inFlight.delete(request);
-        // What queued up meanwhile has already waited at least one round trip: send it now (or
-        // when minIntervalMs allows).
-        if (queue.length === 0) return;
-        if (intervalWait() === 0 || isFull()) dispatch();
-        else schedule();
+        // What queued up meanwhile has already waited at least one round trip: send it now.
+        if (queue.length > 0) dispatch();
       });
     }
   }

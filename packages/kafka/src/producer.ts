@@ -8,12 +8,6 @@ export interface CreateProducerOptions {
   logger: Logger;
   /** Wait this long after the first queued send for more to join the batch. 0: end of the tick. */
   lingerMs?: number;
-  /**
-   * Least time between two requests (0: none): a send that finds the last request older leaves at
-   * once; under load, requests leave at most this often and carry everything queued meanwhile. Fewer,
-   * fuller requests cost the client and the broker less CPU per record.
-   */
-  minRequestIntervalMs?: number;
   /** Most records per request (one caller's records are never split). */
   maxBatch?: number;
   /**
@@ -90,7 +84,6 @@ export function createProducer(options: CreateProducerOptions): Producer {
       await producer.sendBatch({ acks: -1, topicMessages, compression });
     },
     lingerMs: options.lingerMs ?? 0,
-    minIntervalMs: options.minRequestIntervalMs ?? 0,
     maxBatchMessages: options.maxBatch ?? 500,
     maxBatchBytes: options.maxBatchBytes ?? 128 * 1024,
     maxInFlight: options.maxInFlight ?? 1,

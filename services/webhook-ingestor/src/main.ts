@@ -31,7 +31,6 @@ await runService({
         kafkaSecurity,
         inboundTopic: config.KAFKA_TOPIC_INBOUND,
         publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
-        produceIntervalMs: config.KAFKA_PRODUCE_INTERVAL_MS,
         relayIntervalMs: config.SPOOL_RELAY_INTERVAL_MS,
         maxEventBytes: config.INBOUND_EVENT_MAX_BYTES,
         spoolStuckAfterMs: config.SPOOL_STUCK_AFTER_MS,
