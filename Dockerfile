@@ -54,4 +54,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD node scripts/healthcheck.ts "${WEBHOOK_INGESTOR_PORT:-3000}" "${API_GATEWAY_PORT:-3001}" "${MESSAGE_SENDER_METRICS_PORT:-3002}"
 # The default service; docker-compose.yml gives each service its command. Each is the `start:<service>`
 # script of package.json, Node flags included (pnpm check:deploy compares them).
-CMD ["node", "--expose-gc", "--max-semi-space-size=4", "--liftoff-only", "services/webhook-ingestor/src/main.ts"]
+CMD ["node", "--expose-gc", "--max-semi-space-size=8", "--liftoff-only", "services/webhook-ingestor/src/main.ts"]
