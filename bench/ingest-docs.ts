@@ -2,6 +2,7 @@
 
 import { median } from './graph-report.ts';
 import {
+  BASELINE_SCENARIOS,
   type BenchContext,
   beforeAfterTable,
   checkTargets,
@@ -62,7 +63,7 @@ export function limitsNote(ctx: BenchContext, runs: readonly RunRecord[]): strin
     );
   }
   notes.push(...ctx.broker.notes);
-  const ingestorRuns = runs.filter((r) => r.runtime !== null);
+  const ingestorRuns = runs.filter((r) => r.runtime !== null && !BASELINE_SCENARIOS.includes(r.scenario));
   if (ingestorRuns.length > 0) {
     const maxRss = Math.max(...ingestorRuns.map((r) => r.maxRssMb));
     const gc = median(

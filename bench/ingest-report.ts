@@ -191,8 +191,11 @@ export function checkTargets(runs: readonly RunRecord[], fixedRate: number): Tar
   const d = runs.some((r) => r.scenario === 'bare-fixed') ? medians(runs, 'bare-fixed') : null;
   const verified = a.verifiedPerSec ?? 0;
   const share = b.reqPerSec > 0 ? verified / b.reqPerSec : 0;
+  // The ingestor under test only: the bare server and the baseline ingestor are not it.
   const ingestorRss = Math.max(
-    ...runs.filter((r) => !BARE_SCENARIOS.includes(r.scenario)).map((r) => r.maxRssMb),
+    ...runs
+      .filter((r) => !BARE_SCENARIOS.includes(r.scenario) && !BASELINE_SCENARIOS.includes(r.scenario))
+      .map((r) => r.maxRssMb),
   );
   const achieved = c.reqPerSec;
   const perUs = (s: Scenario) =>
