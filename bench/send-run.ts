@@ -114,7 +114,12 @@ async function waitUntilFinished(options: {
       }
     }
     try {
-      const finished = sumOf(await scrape(options.metricsUrl), 'omnistream_sender_sends_total');
+      // A command delivered twice (the producer's retry after a leader change can write a batch
+      // again) is skipped and its result republished: it finishes nothing new.
+      const samples = await scrape(options.metricsUrl);
+      const finished =
+        sumOf(samples, 'omnistream_sender_sends_total') -
+        sumOf(samples, 'omnistream_sender_sends_total', { outcome: 'duplicate_skipped' });
       if (finished >= options.expected) return;
       if (finished !== last) {
         last = finished;
