@@ -261,7 +261,7 @@ export function renderSection(ctx: ReportContext, runs: readonly Run[]): string 
       "(kafkajs `Partitioners.DefaultPartitioner`; platformatic's `compatibilityPartitioner`, since its default uses `>>> 0` instead of `& 0x7fffffff` " +
       'and would put some keys on other partitions). Request timeout 30 s for both.',
     '- "gateway batcher": packages/kafka/src/batcher.ts as `createProducer` uses it (concurrent sends coalesced, one request in flight, ≤ 500 records / 128 KiB). ' +
-      'The ingestor itself also gzips batches ≥ 64 KiB; here nothing is compressed.',
+      'The ingestor gzips a request only when one webhook brought ≥ 64 KiB of events (none of these records); here nothing is compressed.',
     `- Records: the ingestor's own — ${ctx.records}`,
     `- Each client runs in its own Node process (plain \`node\`, no flags); "client CPU" is that process' user + system CPU over the window ` +
       "(process.cpuUsage), load loop included (the same for every client); broker CPU is the broker process' utime + stime from /proc over the same window.",
