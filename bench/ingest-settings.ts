@@ -1,4 +1,5 @@
 // Settings of the ingest benchmark: environment knobs and what the bundled broker allows.
+import { envNumber } from './bench-run.ts';
 
 // defaultTopics.inbound / defaultPartitions.inbound of @omnistream/kafka (not a root dependency);
 // the ingestor gets the name through KAFKA_TOPIC_INBOUND, so the two cannot drift apart.
@@ -8,13 +9,7 @@ export const KAFKA_TUNE_CONNECTIONS = [10, 25, 50, 100, 200];
 
 /** BENCH_* variables, parsed once (docs/benchmarks.md lists them). */
 export function settingsFrom(env: NodeJS.ProcessEnv) {
-  const num = (name: string, fallback: number) => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got ${raw}`);
-    return n;
-  };
+  const num = envNumber(env);
   const durationS = num('BENCH_DURATION_S', 20);
   const tune = env.BENCH_TUNE_CONNECTIONS
     ? env.BENCH_TUNE_CONNECTIONS.split(',')

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl, freePorts, startKafkaBroker, startTestPostgres } from '@omnistream/testing/harness';
 import { formatServiceCommand, serviceCommand } from '../scripts/service-command.ts';
+import { runMain, saveResults } from './bench-run.ts';
 import { watchProcessExit } from './broker-process.ts';
 import { benchRun, type Child, spawnNode, stopChild, waitForHttp } from './children.ts';
 import { summarizeCpuProfile } from './cpu-profile.ts';
 import { startE2eConsumer } from './e2e-run.ts';
-import { writeDocsSection } from './graph-report.ts';
 import { renderSection, SECTION_TITLE } from './ingest-docs.ts';
 import { runLoadProcess, startBareFastify, typeStrippingCost } from './ingest-processes.ts';
 import {
@@ -530,25 +530,15 @@ async function main(): Promise<void> {
       `${fmt(totals.events)} events; broker counted ${fmt(totals.brokerRecords)} records (expected ${fmt(brokerRecordsExpected)})`,
   );
   const section = renderSection(ctx, runs);
-  const rawFile = join(tmpdir(), `omnistream-bench-ingest-${runId}.json`);
-  writeFileSync(rawFile, JSON.stringify({ ctx, runs }, null, 2));
-  log(`raw results: ${rawFile}; ingestor log: ${ingestorLog}`);
-  if (settings.writeDocs) {
-    writeDocsSection(join(ROOT, 'docs/benchmarks.md'), section, SECTION_TITLE);
-    log('docs/benchmarks.md updated');
-  } else {
-    log('smoke run: docs/benchmarks.md left alone (BENCH_WRITE_DOCS=1 writes it anyway)');
-  }
+  saveResults({
+    rawFile: join(tmpdir(), `omnistream-bench-ingest-${runId}.json`),
+    raw: { ctx, runs },
+    section,
+    title: SECTION_TITLE,
+    writeDocs: settings.writeDocs,
+    log,
+  });
+  log(`ingestor log: ${ingestorLog}`);
 }
 
-try {
-  await main();
-} catch (err) {
-  // Ctrl-C reaches the broker and the services too; what then fails is no news.
-  if (!interrupted()) console.error(err);
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
-// Whatever a failed run left behind (a timer, a keep-alive socket) must not keep the script alive.
-process.exit();
+await runMain(main, { cleanup, interrupted });

@@ -11,8 +11,9 @@ import { createKafka } from '../packages/kafka/src/index.ts';
 import { createLogger } from '../packages/logger/src/index.ts';
 import { serializeEvent } from '../services/webhook-ingestor/src/event-publisher.ts';
 import { type NormalizeContext, normalizeWebhook } from '../services/webhook-ingestor/src/normalize/index.ts';
+import { envNumber, runMain, saveResults } from './bench-run.ts';
 import { benchRun, spawnNode } from './children.ts';
-import { median, writeDocsSection } from './graph-report.ts';
+import { median } from './graph-report.ts';
 import { fmt } from './ingest-report.ts';
 import {
   type BenchRecord,
@@ -38,13 +39,7 @@ const PARTITIONS = 6;
 const OTHER_CPU_LIMIT = 25;
 
 const env = process.env;
-const num = (name: string, fallback: number) => {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got ${raw}`);
-  return n;
-};
+const num = envNumber(env);
 const durationS = num('BENCH_DURATION_S', 15);
 const rounds = num('BENCH_ROUNDS', 3);
 const settings = {
@@ -256,23 +251,14 @@ async function main(): Promise<void> {
   console.log(reading(runs).join('\n'));
   console.log('\n### Raw runs\n');
   console.log(rawTable(runs));
-  const rawFile = join(tmpdir(), `omnistream-bench-kafka-clients-${Date.now().toString(36)}.json`);
-  writeFileSync(rawFile, JSON.stringify({ settings, runs }, null, 2));
-  log(`raw results: ${rawFile}`);
-  if (settings.writeDocs) {
-    writeDocsSection(join(ROOT, 'docs/benchmarks.md'), section, KAFKA_CLIENTS_SECTION_TITLE);
-    log('docs/benchmarks.md updated');
-  } else {
-    log('short run: docs/benchmarks.md left alone (BENCH_WRITE_DOCS=1 writes it anyway)');
-  }
+  saveResults({
+    rawFile: join(tmpdir(), `omnistream-bench-kafka-clients-${Date.now().toString(36)}.json`),
+    raw: { settings, runs },
+    section,
+    title: KAFKA_CLIENTS_SECTION_TITLE,
+    writeDocs: settings.writeDocs,
+    log,
+  });
 }
 
-try {
-  await main();
-} catch (err) {
-  if (!interrupted()) console.error(err);
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
-process.exit();
+await runMain(main, { cleanup, interrupted });
