@@ -5,6 +5,7 @@ import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl, freePorts, startKafkaBroker, startTestPostgres } from '@omnistream/testing/harness';
+import { buildServices } from '../scripts/build-services.ts';
 import { formatServiceCommand, serviceCommand } from '../scripts/service-command.ts';
 import { runMain, saveResults } from './bench-run.ts';
 import { watchProcessExit } from './broker-process.ts';
@@ -55,6 +56,8 @@ const log = (line: string) => console.log(`[bench] ${line}`);
 
 async function main(): Promise<void> {
   const runId = `bench_${Date.now().toString(36)}`;
+  // The ingestor runs its bundle (`pnpm build`): built from this checkout's sources now.
+  await buildServices();
   // Both start at once; whichever started is stopped on exit even if the other failed.
   const [pgStart, brokerStart] = await Promise.allSettled([
     startTestPostgres(runId),

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { freePorts, startKafkaBroker, startTestPostgres } from '@omnistream/testing/harness';
 import { graphClientBlock, messageSenderBlock, postgresBlock } from '../packages/config/src/index.ts';
 import { createLogger } from '../packages/logger/src/index.ts';
+import { buildServices } from '../scripts/build-services.ts';
 import { formatServiceCommand, serviceCommand } from '../scripts/service-command.ts';
 import { watchProcessExit } from './broker-process.ts';
 import { benchRun } from './children.ts';
@@ -202,6 +203,8 @@ const { workDir, cleanups, cleanup } = benchRun({
 async function main(): Promise<void> {
   const specs = scenarioSpecs(settings);
   const runId = `send_${Date.now().toString(36)}`;
+  // The sender runs its bundle (`pnpm build`): built from this checkout's sources now.
+  await buildServices();
   const postgres = await startTestPostgres(runId);
   cleanups.push(() => postgres.stop());
   log(`PostgreSQL: ${postgres.description}`);

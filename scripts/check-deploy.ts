@@ -124,6 +124,25 @@ function checkDockerfile(): void {
     if (!copiedBefore.some((i) => /(^|\s)(\.\/)?patches\b|(^|\s)\.\s/.test(i.args)))
       problem(at(install), 'patches/ is not copied before `pnpm install`: pnpm needs the patch files');
   }
+  // The services run their bundles (scripts/build-services.ts): built in the image with the bundler
+  // version package.json pins, and each copied into the final stage.
+  const rolldownPinned = (
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    }
+  ).devDependencies.rolldown;
+  const bundlerInstall = instructions.find((i) => i.keyword === 'RUN' && /\brolldown@\S+/.test(i.args));
+  const bundlerVersion = bundlerInstall && /\brolldown@(\S+)/.exec(bundlerInstall.args)?.[1];
+  if (bundlerVersion !== rolldownPinned)
+    problem(file, `installs rolldown@${bundlerVersion ?? '(none)'}; package.json pins ${rolldownPinned}`);
+  if (!instructions.some((i) => i.keyword === 'RUN' && /scripts\/build-services\.ts/.test(i.args)))
+    problem(file, 'never runs scripts/build-services.ts: the services have no bundle to run');
+  for (const service of SERVICES) {
+    const entry = serviceCommand(service, root).entry;
+    const dist = entry.slice(0, entry.lastIndexOf('/'));
+    if (!runtime.some((i) => i.keyword === 'COPY' && i.args.startsWith('--from') && i.args.includes(dist)))
+      problem(file, `the final stage does not copy ${dist} (start:${service} runs ${entry})`);
+  }
   if (instructions.some((i) => i.keyword === 'ADD' && /https?:\/\//.test(i.args)))
     problem(file, 'ADD of a URL: download in a RUN with a checksum instead');
 

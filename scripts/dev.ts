@@ -26,6 +26,7 @@ import {
   z,
 } from '../packages/config/src/index.ts';
 import { topicSpecs } from '../packages/kafka/src/index.ts';
+import { buildServices } from './build-services.ts';
 import { startDevBroker } from './dev/broker.ts';
 import { ensureDatabase } from './dev/database.ts';
 import { runFront } from './dev/front.ts';
@@ -190,6 +191,8 @@ async function supervise(): Promise<void> {
         : 'configuration: no .env, so development values (copy .env.example to .env to change them)',
     );
 
+    // The services run their bundles (`pnpm build`), rebuilt from the sources on every start.
+    await buildServices(root);
     const givenBrokers = given('KAFKA_BROKERS');
     await assertPortsFree([
       { port: PORTS.ingestor, what: 'webhook-ingestor' },

@@ -36,6 +36,8 @@ fi
 echo "setup: node $(node -v), pnpm $(pnpm -v)"
 
 pnpm install --frozen-lockfile
+# Each service runs as one bundled file, services/<name>/dist/main.js (scripts/build-services.ts).
+pnpm build
 
 # A real Apache Kafka broker for the tests without Docker: the broker's runtime jars from Maven
 # Central (tools/kafka/pom.xml) in .tools/kafka-<version>/libs, which

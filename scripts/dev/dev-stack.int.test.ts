@@ -171,9 +171,9 @@ describe('pnpm dev (scripts/dev.ts): start, then stop every way a user stops it'
     const procs = stackProcesses(s.stateDir);
     const commands = procs.map((p) => p.command).join('\n');
     for (const piece of [
-      'services/webhook-ingestor/src/main.ts',
-      'services/message-sender/src/main.ts',
-      'services/api-gateway/src/main.ts',
+      'services/webhook-ingestor/dist/main.js',
+      'services/message-sender/dist/main.js',
+      'services/api-gateway/dist/main.js',
       'packages/meta-sim/src/meta-sim-cli.ts',
       'kafka.Kafka',
     ]) {

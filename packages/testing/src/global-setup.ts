@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { allTopics, defaultTopics } from '@omnistream/kafka';
 import type { TestProject } from 'vitest/node';
+import { buildServices } from '../../../scripts/build-services.ts';
 // Straight from the module files, not index.ts, which loads vitest's inject (workers only).
 import { startKafkaBroker } from './kafka-broker.ts';
 import { startTestPostgres } from './postgres.ts';
@@ -12,6 +13,9 @@ import './provided-context.ts';
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  // Tests that start a service process run its bundle, as `pnpm start:<service>` does: rebuilt
+  // from the sources first, so a test never runs code older than the sources beside it.
+  await buildServices();
   const [postgres, kafka] = await Promise.all([
     startTestPostgres(runId),
     startKafkaBroker({ topics: allTopics(defaultTopics) }),

@@ -196,6 +196,20 @@ describe('message-sender killed with SIGKILL mid-run (real process, broker, Post
       (n) => n >= 24,
       30_000,
     );
+    // The kill lands while sends are in flight: between two rounds of calls (a loaded machine
+    // widens that gap) none is, so wait for a claimed row; its call lasts 300 ms.
+    await until(
+      async () =>
+        (
+          await db.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM outbound_messages WHERE status = 'sending' AND command_id = ANY($1)`,
+            [cmds.map((c) => c.commandId)],
+          )
+        ).rows[0]?.n ?? 0,
+      (n) => n > 0,
+      30_000,
+      5,
+    );
     const exited = new Promise((r) => first.once('exit', r));
     first.kill('SIGKILL');
     await exited;
