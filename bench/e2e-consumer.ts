@@ -10,6 +10,9 @@ export interface ConsumerOptions {
   brokers: string[];
   topic: string;
   outFile: string;
+  /** Fetch settings (BENCH_E2E_MIN_BYTES, BENCH_E2E_MAX_WAIT_MS). */
+  minBytes: number;
+  maxWaitTimeInMs: number;
 }
 
 const options = JSON.parse(process.argv[2] ?? '') as ConsumerOptions;
@@ -17,9 +20,10 @@ const kafka = new Kafka({ clientId: 'bench-crm', brokers: options.brokers, logLe
 // A fresh group starting at the end of the topic: only the events of this run.
 const consumer = kafka.consumer({
   groupId: `bench-crm-${process.pid}-${Date.now()}`,
-  // A CRM wants each event as soon as it is there: answer a fetch at the first byte (Kafka's default).
-  minBytes: 1,
-  maxWaitTimeInMs: 500,
+  // Default: a CRM wants each event as soon as it is there: answer a fetch at the first byte
+  // (Kafka's default).
+  minBytes: options.minBytes,
+  maxWaitTimeInMs: options.maxWaitTimeInMs,
 });
 const arrivals: [string, number][] = [];
 let joined = false;

@@ -21,6 +21,7 @@ export async function startE2eConsumer(options: {
   workDir: string;
   tag: string;
   requestBodies: readonly string[];
+  fetch: { minBytes: number; maxWaitTimeInMs: number };
 }): Promise<E2eConsumer> {
   const arrivalsFile = join(options.workDir, `arrivals-${options.tag}.json`);
   let arrived = 0;
@@ -32,7 +33,12 @@ export async function startE2eConsumer(options: {
     name: 'e2e-consumer',
     args: [
       join(BENCH_DIR, 'e2e-consumer.ts'),
-      JSON.stringify({ brokers: options.brokers, topic: options.topic, outFile: arrivalsFile }),
+      JSON.stringify({
+        brokers: options.brokers,
+        topic: options.topic,
+        outFile: arrivalsFile,
+        ...options.fetch,
+      }),
     ],
     cwd: options.workDir,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },

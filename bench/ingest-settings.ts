@@ -26,6 +26,11 @@ export function settingsFrom(env: NodeJS.ProcessEnv) {
     tuneDurationS: num('BENCH_TUNE_DURATION_S', Math.min(8, durationS)),
     warmupS: num('BENCH_WARMUP_S', Math.min(5, durationS)),
     fixedRate: num('BENCH_RATE', 1_000),
+    /** (e)'s consumer fetch settings; Kafka's defaults answer a fetch at the first byte. */
+    e2eFetch: {
+      minBytes: num('BENCH_E2E_MIN_BYTES', 1),
+      maxWaitTimeInMs: num('BENCH_E2E_MAX_WAIT_MS', 500),
+    },
     // Enough to pace 1,000/s at up to 50 ms per request.
     fixedConnections: num('BENCH_RATE_CONNECTIONS', 50),
     requests: num('BENCH_REQUESTS', 40_000),

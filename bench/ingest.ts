@@ -208,6 +208,7 @@ async function main(): Promise<void> {
             workDir,
             tag: `${round}-${Date.now()}`,
             requestBodies,
+            fetch: settings.e2eFetch,
           })
         : null;
     const sendLogFile = e2e ? join(workDir, `sends-${round}-${Date.now()}.json`) : undefined;

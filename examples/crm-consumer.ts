@@ -1,16 +1,26 @@
 // A CRM-style consumer of the gateway's inbound topic, to copy from (docs/events.md explains the
 // contract it relies on). It reads the normalized events, skips the ones it has already handled,
-// and answers each customer text with a text of its own through the admin API.
+// answers each customer text with a text of its own through the admin API, and saves the media
+// customers send (images, voice notes, documents) by downloading it through the gateway, which holds
+// the Meta token (docs/events.md, "Media").
 //
 //   KAFKA_BROKERS=127.0.0.1:19092 GATEWAY_URL=http://127.0.0.1:3101 \
 //   ADMIN_API_KEY=osk_dev-admin-key-for-local-development-only node examples/crm-consumer.ts
 //
 // Optional: KAFKA_TOPIC_INBOUND (default omnistream.inbound.v1), CRM_GROUP_ID (default
 // crm-consumer-example; use your own, never one of the gateway's groups), CRM_FROM_BEGINNING=true
-// (a new group reads the topic from its start instead of only new events).
+// (a new group reads the topic from its start instead of only new events), CRM_MEDIA_DIR (where
+// media is saved; default: a new directory under the system's temp dir).
 //
 // It prints one JSON line per decision. Only kafkajs and Node's own fetch are used, so it carries
 // over to any project; it reads process.env itself because it is a stand-alone program.
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream } from 'node:stream/web';
 import { Kafka, logLevel } from 'kafkajs';
 
 const env = (name: string, fallback?: string): string => {
@@ -25,6 +35,8 @@ const groupId = env('CRM_GROUP_ID', 'crm-consumer-example');
 const fromBeginning = process.env.CRM_FROM_BEGINNING === 'true';
 const gatewayUrl = env('GATEWAY_URL').replace(/\/$/, '');
 const adminKey = env('ADMIN_API_KEY');
+const mediaDir = process.env.CRM_MEDIA_DIR || mkdtempSync(join(tmpdir(), 'crm-media-'));
+mkdirSync(mediaDir, { recursive: true });
 
 const log = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
@@ -38,7 +50,16 @@ interface InboundEvent {
   occurredAt: string;
   history?: unknown;
   standby?: true;
-  payload: { type?: string; text?: string; messageId?: string; groupId?: string };
+  payload: {
+    type?: string;
+    text?: string;
+    messageId?: string;
+    groupId?: string;
+    /** WhatsApp image, audio, video, document, sticker. */
+    media?: { fetchPath?: string };
+    /** Instagram / Messenger. */
+    attachments?: { type: string; fetchPath?: string }[];
+  };
 }
 
 /**
@@ -85,6 +106,12 @@ function replyFor(event: InboundEvent): string | undefined {
 /** Thrown for answers worth retrying (Kafka redelivers the event: the offset is not committed). */
 class RetryLater extends Error {}
 
+/** The gateway's error body: `{"error":{"code":"GW_…","message":"…"}}` (docs/admin-api.md, Conventions). */
+async function errorOf(response: Response): Promise<{ code?: string; message?: string }> {
+  const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  return body.error ?? {};
+}
+
 async function reply(event: InboundEvent): Promise<void> {
   // Derived from the event, so a second attempt at the same reply (after a crash, on another
   // replica) is the same command: the gateway answers it again instead of sending twice.
@@ -113,7 +140,7 @@ async function reply(event: InboundEvent): Promise<void> {
   }).catch((err: unknown) => {
     throw new RetryLater(`gateway unreachable: ${(err as Error).message}`);
   });
-  const answer = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
+  const answer = await errorOf(response); // read in every case: it frees the connection
   if (response.status === 202) {
     const replayed = response.headers.get('idempotent-replayed') === 'true';
     log({ msg: 'replied', eventId: event.eventId, commandId, replayed });
@@ -133,6 +160,78 @@ async function reply(event: InboundEvent): Promise<void> {
   });
 }
 
+/**
+ * The gateway paths of the media of a customer message. `fetchPath` is set only when an integration
+ * serves the account; it is relative, so it works with whatever GATEWAY_URL reaches the gateway.
+ */
+function fetchPathsOf(event: InboundEvent): string[] {
+  if (event.kind !== 'message') return [];
+  const { media, attachments = [] } = event.payload;
+  return [media?.fetchPath, ...attachments.map((a) => a.fetchPath)].filter((p) => p !== undefined);
+}
+
+/** `image/jpeg` → `.jpeg`, `application/pdf` → `.pdf`: enough for a file manager to open it. */
+function extensionOf(contentType: string | null): string {
+  const subtype = /^[a-z]+\/([a-z0-9]+)/i.exec(contentType ?? '')?.[1];
+  return subtype ? `.${subtype.toLowerCase()}` : '.bin';
+}
+
+/**
+ * Streams one media file from the gateway to CRM_MEDIA_DIR, hashing it on the way (never whole in
+ * memory: a document may be 100 MB). The file appears under its final name only once complete.
+ */
+async function saveMedia(event: InboundEvent, fetchPath: string, index: number): Promise<void> {
+  const response = await fetch(`${gatewayUrl}${fetchPath}`, {
+    headers: { authorization: `Bearer ${adminKey}` },
+    signal: AbortSignal.timeout(5 * 60_000),
+  }).catch((err: unknown) => {
+    throw new RetryLater(`gateway unreachable: ${(err as Error).message}`);
+  });
+  if (response.status !== 200 || !response.body) {
+    const answer = await errorOf(response);
+    // 429 and 503 (Meta throttles; the gateway says when in Retry-After) pass: try again later.
+    if (response.status === 429 || response.status === 503) {
+      throw new RetryLater(`gateway answered ${response.status} ${answer.code ?? ''}`);
+    }
+    // 404 (media id unknown or expired), 410 (CDN URL expired), 413 (too large), 502 (token refused):
+    // fetching again cannot help; a person should look.
+    log({
+      msg: 'media failed',
+      eventId: event.eventId,
+      status: response.status,
+      code: answer.code,
+      detail: answer.message,
+    });
+    return;
+  }
+  const path = join(
+    mediaDir,
+    `${event.eventId}-${index}${extensionOf(response.headers.get('content-type'))}`,
+  );
+  const partial = `${path}.part`;
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    await pipeline(
+      Readable.fromWeb(response.body as ReadableStream<Uint8Array>),
+      async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          hash.update(chunk);
+          bytes += chunk.length;
+          yield chunk;
+        }
+      },
+      createWriteStream(partial),
+    );
+  } catch (err) {
+    rmSync(partial, { force: true });
+    // A connection cut mid-file (the gateway aborts when Meta's sha256 does not match): again later.
+    throw new RetryLater(`download of ${fetchPath} broke off: ${(err as Error).message}`);
+  }
+  renameSync(partial, path);
+  log({ msg: 'media saved', eventId: event.eventId, path, bytes, sha256: hash.digest('hex') });
+}
+
 const kafka = new Kafka({ clientId: 'crm-consumer-example', brokers, logLevel: logLevel.WARN });
 const consumer = kafka.consumer({ groupId });
 
@@ -150,12 +249,14 @@ async function main(): Promise<void> {
         log({ msg: 'duplicate skipped', eventId: event.eventId });
         return;
       }
-      const skip = replyFor(event);
-      if (skip) {
-        log({ msg: 'skipped', eventId: event.eventId, kind: event.kind, why: skip });
-        return;
-      }
       try {
+        for (const [index, fetchPath] of fetchPathsOf(event).entries())
+          await saveMedia(event, fetchPath, index);
+        const skip = replyFor(event);
+        if (skip) {
+          log({ msg: 'skipped', eventId: event.eventId, kind: event.kind, why: skip });
+          return;
+        }
         await reply(event);
       } catch (err) {
         // Not handled after all: let the redelivery through the duplicate check.

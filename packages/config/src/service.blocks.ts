@@ -72,6 +72,41 @@ export const apiGatewayHttpBlock = {
 
 export const apiGatewayBlock = {
   /**
+   * The largest media file the gateway streams or uploads (bytes). Default: 100 MiB, WhatsApp's
+   * document limit (docs/meta-platform.md, "Media").
+   */
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 * 1024 ** 3)
+    .default(100 * 1024 ** 2),
+  /**
+   * Hosts a media or attachment download may reach (exact names or `*.suffix`), the first URL and
+   * every redirect: Meta's media and CDN hosts. Anything else is refused (no request to it).
+   */
+  MEDIA_ALLOWED_HOSTS: z
+    .string()
+    .default('lookaside.fbsbx.com,*.fbsbx.com,*.fbcdn.net,*.cdninstagram.com,*.whatsapp.net')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(
+              /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/,
+              'each entry is a host name or *.suffix, e.g. *.fbcdn.net',
+            ),
+        )
+        .min(1),
+    ),
+  /**
    * Bootstrap admin key: when set, it is stored (hashed) as the key named `bootstrap` at start-up,
    * so the first admin call works without `pnpm admin:create-key`. At least 32 characters.
    */

@@ -1,7 +1,7 @@
 import type { InboundEvent } from './inbound-event.ts';
 
 /**
- * One example per inbound event kind for docs/asyncapi.yaml: what the ingestor's normalizer publishes
+ * At least one example per inbound event kind for docs/asyncapi.yaml: what the ingestor's normalizer publishes
  * for the named Meta webhook fixture (services/webhook-ingestor/test/fixtures), with `receivedAt` set
  * shortly after `occurredAt` and an integration id for accounts a gateway would know. asyncapi.test.ts
  * checks each against InboundEventSchema and that every kind has one.
@@ -38,6 +38,46 @@ export const INBOUND_EXAMPLES: readonly InboundExample[] = [
         timestamp: '1749416383',
         type: 'text',
         text: { body: 'Does it come in another color?' },
+      },
+    },
+  },
+  {
+    summary: 'A WhatsApp image from a customer, with the gateway path that streams it (fetchPath)',
+    fixture: 'whatsapp-image.json',
+    event: {
+      schemaVersion: 1,
+      eventId: 'c1e3ce299feff553b2ef00a82271ca2e',
+      kind: 'message',
+      channel: 'whatsapp',
+      account: { id: '106540352242922', wabaId: '102290129340398' },
+      integrationId: '6f1d8c1e-8a55-4b5e-9a57-3f2f4f0c6c11',
+      contact: { id: '16505551234', name: 'Sheena Nelson' },
+      occurredAt: '2025-06-08T21:00:01.000Z',
+      receivedAt: '2025-06-08T21:00:01.412Z',
+      payload: {
+        messageId: 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0QUAA==',
+        type: 'image',
+        media: {
+          id: '2754859441498128',
+          url: 'https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=2754859441498128&ext=1749416701&hash=ATtx0k9_dWzXyBn1E3vHk',
+          mimeType: 'image/jpeg',
+          sha256: '81d3bd8a8db4868c9520ed47186e8b7c5789e61ff79f7f834be6950b808a90d3',
+          caption: 'This one, in green',
+          fetchPath: '/admin/integrations/6f1d8c1e-8a55-4b5e-9a57-3f2f4f0c6c11/media/2754859441498128',
+        },
+      },
+      raw: {
+        from: '16505551234',
+        id: 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0QUAA==',
+        timestamp: '1749416401',
+        type: 'image',
+        image: {
+          caption: 'This one, in green',
+          mime_type: 'image/jpeg',
+          sha256: '81d3bd8a8db4868c9520ed47186e8b7c5789e61ff79f7f834be6950b808a90d3',
+          id: '2754859441498128',
+          url: 'https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=2754859441498128&ext=1749416701&hash=ATtx0k9_dWzXyBn1E3vHk',
+        },
       },
     },
   },

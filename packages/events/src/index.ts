@@ -45,6 +45,7 @@ export {
 } from './inbound-payloads.ts';
 export { type Interactive, InteractiveSchema } from './interactive-message.ts';
 export { commandKey, inboundKey } from './keys.ts';
+export { attachmentFetchPath, FetchPathSchema, mediaFetchPath } from './media-fetch-path.ts';
 export {
   type EchoPayload,
   EchoPayloadSchema,

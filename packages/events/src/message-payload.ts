@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FetchPathSchema } from './media-fetch-path.ts';
 import { IdSchema, MetaErrorSchema, MetaObjectSchema } from './primitives.ts';
 
 /**
@@ -33,6 +34,10 @@ export const InboundMediaSchema = z
   .object({
     id: IdSchema.optional(),
     url: z.httpUrl().optional(),
+    /** The gateway path that streams this media with the integration's token
+     * (`/admin/integrations/{integrationId}/media/{id}`, see mediaFetchPath); present only when the
+     * event's `integrationId` is known and the media has an `id`. */
+    fetchPath: FetchPathSchema.optional(),
     mimeType: z.string().min(1).optional(),
     sha256: z.string().min(1).optional(),
     caption: z.string().optional(),
@@ -54,6 +59,10 @@ export const InboundAttachmentSchema = z.object({
    * left open because Meta adds attachment types without notice. */
   type: z.string().min(1),
   url: z.httpUrl().optional(),
+  /** The gateway path that streams `url` (`/admin/integrations/{integrationId}/attachments?url=…`, see
+   * attachmentFetchPath); present only when the event's `integrationId` is known and there is a `url`
+   * (not on `fallback`, a link to a web page). Meta's CDN URLs expire: the gateway answers 410 then. */
+  fetchPath: FetchPathSchema.optional(),
   title: z.string().optional(),
   /** The attachment's `payload`, verbatim. */
   payload: MetaObjectSchema.optional(),

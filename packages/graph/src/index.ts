@@ -19,6 +19,22 @@ export type {
 export { createGraphClient, type GraphClient, type GraphClientOptions } from './graph-client.ts';
 export type { AppScopedId, IdsForAppsInput, IdsForPagesInput, PageScopedId } from './id-matching.ts';
 export type { DownloadedMedia, DownloadMediaInput, GetMediaUrlInput, MediaInfo } from './media.ts';
+export {
+  INSTAGRAM_ATTACHMENT_MAX_BYTES,
+  MESSENGER_ATTACHMENT_MAX_BYTES,
+  WHATSAPP_MEDIA_LIMITS,
+  type WhatsappMediaCategory,
+  type WhatsappMediaCategoryLimit,
+  type WhatsappMediaLimit,
+  whatsappMediaLimit,
+} from './media-limits.ts';
+export {
+  hostMatches,
+  type OpenAttachmentInput,
+  type OpenedMedia,
+  type OpenMediaInput,
+} from './media-open.ts';
+export type { UploadMessengerAttachmentInput, UploadWhatsappMediaInput } from './media-upload.ts';
 export type { MessagingSendResult, SenderActionResult, WhatsAppSendResult } from './messages.ts';
 export {
   INSTAGRAM_TEXT_MAX_BYTES,

@@ -5,6 +5,8 @@ import { discardBody } from './discard-body.ts';
 import { graphErrorFromResponse, graphErrorFromTransport } from './error-mapping.ts';
 import { GraphError } from './errors.ts';
 import { PathIdSchema, TokenSchema, validate } from './input-primitives.ts';
+import { createMediaOpenCalls } from './media-open.ts';
+import { createMediaUploadCalls } from './media-upload.ts';
 import { asObject, optionalNumber, optionalString, requiredString } from './responses.ts';
 import type { HostName, Transport } from './transport.ts';
 
@@ -183,5 +185,10 @@ export function createMediaCalls(transport: Transport) {
     return Buffer.concat(chunks);
   }
 
-  return { getMediaUrl, downloadMedia };
+  return {
+    getMediaUrl,
+    downloadMedia,
+    ...createMediaOpenCalls(transport),
+    ...createMediaUploadCalls(transport),
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mediaSchema } from './media-control-schemas.ts';
 
 // Bodies of the `/_sim/*` control API and of the seed file. Not on the hot path, so zod is fine.
 // JSON has no Infinity: a limit of `null` or "Infinity" means lifted.
@@ -131,37 +132,6 @@ export const webhooksSchema = z.object({
   concurrency: z.number().int().positive().optional(),
 });
 
-/** `POST /_sim/webhooks/inbound`: a customer message (see inbound-webhooks.ts). */
-export const inboundMessageSchema = z.object({
-  phoneNumberId: id,
-  customer: z
-    .object({
-      waId: z
-        .string()
-        .regex(/^\d{5,20}$/)
-        .optional(),
-      userId: z
-        .string()
-        .regex(/^[A-Z]{2}\.[A-Za-z0-9.]{1,140}$/)
-        .optional(),
-      username: id.optional(),
-      name: id.optional(),
-    })
-    .refine((c) => c.waId !== undefined || c.userId !== undefined, 'customer needs a waId or a userId'),
-  groupId: id.optional(),
-  message: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('text'), text: z.string().min(1) }),
-    z.object({
-      type: z.literal('image'),
-      mediaId: id,
-      mimeType: id.optional(),
-      sha256: id.optional(),
-      caption: z.string().optional(),
-    }),
-    z.object({ type: z.literal('reaction'), messageId: id, emoji: z.string() }),
-  ]),
-});
-
 export const statusEventSchema = z.object({
   phoneNumberId: id,
   messageId: id,
@@ -195,20 +165,6 @@ export const templateSchema = z.object({
 });
 
 export const templateStatusSchema = z.object({ wabaId: id, name: id, language: id, status: templateStatus });
-
-export const mediaSchema = z
-  .object({
-    id: id.optional(),
-    mimeType: id,
-    /** Content as base64, or… */
-    dataBase64: z.string().optional(),
-    /** …as UTF-8 text. */
-    text: z.string().optional(),
-    phoneNumberId: id.optional(),
-  })
-  .refine((m) => (m.dataBase64 === undefined) !== (m.text === undefined), {
-    message: 'give exactly one of dataBase64 or text',
-  });
 
 export const oauthCodeSchema = z.object({
   code: id,

@@ -5,12 +5,10 @@ import {
   fbeInstallSchema,
   idLinkSchema,
   idMatchingSchema,
-  inboundMessageSchema,
   inboundSchema,
   instagramAccountSchema,
   ledgerQuerySchema,
   limitsSchema,
-  mediaSchema,
   oauthCodeSchema,
   pageSchema,
   recipientSchema,
@@ -26,6 +24,14 @@ import {
   webhooksSchema,
   whatsappNumberSchema,
 } from './control-schemas.ts';
+import { inboundMessageSchema, inboundMessagingSchema } from './inbound-control-schemas.ts';
+import {
+  cdnAttachmentSchema,
+  mediaContent,
+  mediaInputOf,
+  mediaRedirectSchema,
+  mediaSchema,
+} from './media-control-schemas.ts';
 import type { MetaSim } from './meta-sim.ts';
 
 /**
@@ -198,15 +204,34 @@ export function registerControlRoutes(app: FastifyInstance, sim: MetaSim): void 
   });
   app.post('/_sim/media', async (req, reply) => {
     const m = mediaSchema.parse(req.body);
-    const item = sim.media.add({
-      mimeType: m.mimeType,
-      data: m.dataBase64 !== undefined ? Buffer.from(m.dataBase64, 'base64') : Buffer.from(m.text ?? ''),
-      ...(m.id ? { id: m.id } : {}),
-      ...(m.phoneNumberId ? { phoneNumberId: m.phoneNumberId } : {}),
-    });
+    const item = sim.media.add(mediaInputOf(m));
     return reply
       .code(201)
       .send({ id: item.id, sha256: item.sha256, fileSize: item.fileSize, mimeType: item.mimeType });
+  });
+  app.post('/_sim/media/:id/redirect', async (req, reply) => {
+    const { location } = mediaRedirectSchema.parse(req.body);
+    const id = (req.params as { id: string }).id;
+    if (!sim.media.redirect(id, location ?? undefined)) {
+      return reply.code(404).send({ error: { message: `unknown media id ${id}` } });
+    }
+    return { ok: true };
+  });
+  app.get('/_sim/uploads', async () => ({ uploads: sim.media.uploads() }));
+  app.post('/_sim/attachments', async (req, reply) => {
+    const a = cdnAttachmentSchema.parse(req.body);
+    const { id, url, item } = sim.cdn.add({
+      mimeType: a.mimeType,
+      ...mediaContent(a),
+      ...(a.filename ? { filename: a.filename } : {}),
+      ...(a.ttlMs === undefined ? {} : { ttlMs: a.ttlMs }),
+    });
+    return reply.code(201).send({ id, url, sha256: item.sha256, fileSize: item.fileSize });
+  });
+  app.post('/_sim/webhooks/inbound-messaging', async (req, reply) => {
+    const input = inboundMessagingSchema.parse(req.body);
+    if (!sim.webhooks.settings) return reply.code(409).send({ error: 'webhooks are not configured' });
+    return reply.code(202).send(sim.inboundMessaging(input));
   });
   app.post('/_sim/oauth/codes', async (req, reply) => {
     const code = sim.oauth.addCode(oauthCodeSchema.parse(req.body));

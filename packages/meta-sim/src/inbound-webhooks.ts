@@ -18,7 +18,31 @@ export interface InboundMessageInput {
   message:
     | { type: 'text'; text: string }
     | { type: 'image'; mediaId: string; mimeType?: string; sha256?: string; caption?: string }
+    | { type: 'audio'; mediaId: string; mimeType?: string; sha256?: string; voice?: boolean }
+    | { type: 'video'; mediaId: string; mimeType?: string; sha256?: string; caption?: string }
+    | {
+        type: 'document';
+        mediaId: string;
+        mimeType?: string;
+        sha256?: string;
+        caption?: string;
+        filename?: string;
+      }
+    | { type: 'sticker'; mediaId: string; mimeType?: string; sha256?: string; animated?: boolean }
     | { type: 'reaction'; messageId: string; emoji: string };
+}
+
+/** Hex (the media store's form) → base64 (the form WhatsApp webhooks carry `sha256` in). */
+function webhookSha256(sha256: string | undefined, fallback: string): string {
+  if (sha256 === undefined) return fallback;
+  return /^[0-9a-f]{64}$/i.test(sha256) ? Buffer.from(sha256, 'hex').toString('base64') : sha256;
+}
+
+/** Facts of a media message, taken from the media store when the id is one the simulator serves. */
+export interface MediaFacts {
+  mimeType: string;
+  sha256: string;
+  filename?: string;
 }
 
 /**
@@ -56,7 +80,7 @@ export function whatsappChangeBody(
 export function inboundMessageBody(
   number: WhatsAppNumber,
   input: InboundMessageInput,
-  deps: { ids: IdFactory; clock: SimClock },
+  deps: { ids: IdFactory; clock: SimClock; mediaFacts?: (id: string) => MediaFacts | undefined },
 ): { body: string; messageId: string } {
   const { customer } = input;
   const key = customer.waId ?? customer.userId ?? 'unknown';
@@ -79,17 +103,83 @@ export function inboundMessageBody(
       message.text = { body: m.text };
       break;
     case 'image':
-      message.image = {
-        ...(m.caption === undefined ? {} : { caption: m.caption }),
-        mime_type: m.mimeType ?? 'image/jpeg',
-        sha256: m.sha256 ?? 'hUZn5Jqu2WiMvS+Y4H7NJ6B6L5tOlQy3mV2xq9E1fIs=',
-        id: m.mediaId,
+    case 'audio':
+    case 'video':
+    case 'document':
+    case 'sticker': {
+      // Shapes per the Cloud API webhook reference (messages object):
+      // https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components#messages-object
+      const facts = deps.mediaFacts?.(m.mediaId);
+      const defaults: Record<typeof m.type, string> = {
+        image: 'image/jpeg',
+        audio: 'audio/ogg; codecs=opus',
+        video: 'video/mp4',
+        document: 'application/pdf',
+        sticker: 'image/webp',
       };
+      const media: Record<string, unknown> = {};
+      if ('caption' in m && m.caption !== undefined) media.caption = m.caption;
+      if (m.type === 'document') {
+        const filename = m.filename ?? facts?.filename;
+        if (filename !== undefined) media.filename = filename;
+      }
+      media.mime_type = m.mimeType ?? facts?.mimeType ?? defaults[m.type];
+      media.sha256 = webhookSha256(m.sha256 ?? facts?.sha256, 'hUZn5Jqu2WiMvS+Y4H7NJ6B6L5tOlQy3mV2xq9E1fIs=');
+      media.id = m.mediaId;
+      if (m.type === 'audio') media.voice = m.voice ?? false;
+      if (m.type === 'sticker') media.animated = m.animated ?? false;
+      message[m.type] = media;
       break;
+    }
     case 'reaction':
       message.reaction = { message_id: m.messageId, emoji: m.emoji };
       break;
   }
   const body = whatsappChangeBody(number, 'messages', { contacts: [contact], messages: [message] });
+  return { body, messageId };
+}
+
+/** A customer's Messenger or Instagram message carrying attachments (webhook `messaging` entry). */
+export interface InboundMessagingInput {
+  channel: 'messenger' | 'instagram';
+  /** Page id (Messenger) or IG user id (Instagram). */
+  accountId: string;
+  /** PSID or IGSID. */
+  senderId: string;
+  text?: string;
+  attachments: { type: 'image' | 'audio' | 'video' | 'file'; url: string }[];
+}
+
+/**
+ * `object: page` / `object: instagram` webhook with one message whose attachments carry CDN URLs
+ * (https://developers.facebook.com/docs/messenger-platform/reference/webhook-events/messages).
+ */
+export function inboundMessagingBody(
+  input: InboundMessagingInput,
+  deps: { ids: IdFactory; clock: SimClock },
+): { body: string; messageId: string } {
+  const now = deps.clock.now();
+  const messageId =
+    input.channel === 'messenger' ? deps.ids.messengerMid() : deps.ids.instagramMid(input.accountId);
+  const message: Record<string, unknown> = { mid: messageId };
+  if (input.text !== undefined) message.text = input.text;
+  message.attachments = input.attachments.map((a) => ({ type: a.type, payload: { url: a.url } }));
+  const body = metaJsonStringify({
+    object: input.channel === 'messenger' ? 'page' : 'instagram',
+    entry: [
+      {
+        time: now,
+        id: input.accountId,
+        messaging: [
+          {
+            sender: { id: input.senderId },
+            recipient: { id: input.accountId },
+            timestamp: now,
+            message,
+          },
+        ],
+      },
+    ],
+  });
   return { body, messageId };
 }

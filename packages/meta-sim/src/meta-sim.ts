@@ -4,6 +4,7 @@ import type { Accounts } from './account-types.ts';
 import { createAccounts } from './accounts.ts';
 import { appSecretProof } from './auth.ts';
 import { type Business, createBusiness } from './business.ts';
+import { type CdnAttachments, createCdnAttachments } from './cdn.ts';
 import { createSimClock, type SimClock } from './clock.ts';
 import { registerControlRoutes } from './control.routes.ts';
 import type { LimitsInput, SeedInput, SettingsInput } from './control-schemas.ts';
@@ -11,10 +12,16 @@ import { seedSchema } from './control-schemas.ts';
 import { type CustomerWindow, createCustomerWindow } from './customer-window.ts';
 import { createFaults, type Faults } from './faults.ts';
 import { createIdFactory } from './ids.ts';
-import { type InboundMessageInput, inboundMessageBody } from './inbound-webhooks.ts';
+import {
+  type InboundMessageInput,
+  type InboundMessagingInput,
+  inboundMessageBody,
+  inboundMessagingBody,
+} from './inbound-webhooks.ts';
 import { createLedger, type Ledger, type LedgerOptions } from './ledger.ts';
 import { createLimits, type LimitSettings, type Limits } from './limits.ts';
-import { createMediaStore, type MediaStore } from './media.ts';
+import { createMediaStore, type MediaStore, mediaFactsOf } from './media.ts';
+import { mediaInputOf } from './media-control-schemas.ts';
 import { createOAuthCodes, type OAuthCodes } from './oauth.ts';
 import { buildServer } from './server.ts';
 import type { SimApp, SimContext, SimSettings } from './sim-context.ts';
@@ -66,6 +73,8 @@ export interface MetaSim {
   readonly clock: SimClock;
   readonly templates: Templates;
   readonly media: MediaStore;
+  /** Messenger / Instagram CDN stand-in: `cdn.add({ mimeType, data })` → a signed, expiring URL. */
+  readonly cdn: CdnAttachments;
   readonly oauth: OAuthCodes;
   readonly business: Business;
   readonly webhooks: StatusWebhooks;
@@ -91,6 +100,8 @@ export interface MetaSim {
    * service window opens for that customer. Returns the new message's wamid.
    */
   inboundMessage(input: InboundMessageInput): { messageId: string };
+  /** A customer's Messenger / Instagram message (attachment URLs from `cdn.add`) to the webhook URL. */
+  inboundMessaging(input: InboundMessagingInput): { messageId: string };
 }
 
 export function createMetaSim(options: MetaSimOptions = {}): MetaSim {
@@ -123,6 +134,15 @@ export function createMetaSim(options: MetaSimOptions = {}): MetaSim {
   const business = createBusiness();
   const webhooks = createStatusWebhooks({ clock, logger, numbers: (id) => accounts.whatsappNumber(id) });
   let baseUrl: string | undefined;
+  const cdn = createCdnAttachments({
+    media,
+    ids,
+    now: () => clock.now(),
+    baseUrl: () => {
+      if (baseUrl === undefined) throw new Error('meta-sim is not started');
+      return baseUrl;
+    },
+  });
 
   const ctx: SimContext = {
     app,
@@ -135,6 +155,7 @@ export function createMetaSim(options: MetaSimOptions = {}): MetaSim {
     window,
     templates,
     media,
+    cdn,
     oauth,
     business,
     webhooks,
@@ -172,16 +193,7 @@ export function createMetaSim(options: MetaSimOptions = {}): MetaSim {
     for (const a of s.instagram ?? []) accounts.addInstagramAccount(a);
     for (const t of s.tokens ?? []) accounts.addToken(t);
     for (const { wabaId, ...t } of s.templates ?? []) templates.add(wabaId, t);
-    for (const m of s.media ?? []) {
-      const data =
-        m.dataBase64 !== undefined ? Buffer.from(m.dataBase64, 'base64') : Buffer.from(m.text ?? '');
-      media.add({
-        mimeType: m.mimeType,
-        data,
-        ...(m.id ? { id: m.id } : {}),
-        ...(m.phoneNumberId ? { phoneNumberId: m.phoneNumberId } : {}),
-      });
-    }
+    for (const m of s.media ?? []) media.add(mediaInputOf(m));
     for (const c of s.oauthCodes ?? []) oauth.addCode(c);
     for (const i of s.fbeInstalls ?? []) business.addInstall(i);
     for (const l of s.idLinks ?? []) business.link({ ...l, appId: l.appId ?? app.id });
@@ -205,6 +217,7 @@ export function createMetaSim(options: MetaSimOptions = {}): MetaSim {
       accounts.clear();
       templates.clear();
       media.clear();
+      cdn.clear();
       oauth.clear();
       business.clear();
       webhooks.configure(options.webhooks ?? null);
@@ -250,6 +263,7 @@ export function createMetaSim(options: MetaSimOptions = {}): MetaSim {
     clock,
     templates,
     media,
+    cdn,
     oauth,
     business,
     webhooks,
@@ -263,9 +277,18 @@ export function createMetaSim(options: MetaSimOptions = {}): MetaSim {
     inboundMessage(input) {
       const number = accounts.whatsappNumber(input.phoneNumberId);
       if (number === undefined) throw new Error(`unknown phone number id ${input.phoneNumberId}`);
-      const { body, messageId } = inboundMessageBody(number, input, { ids, clock });
+      const { body, messageId } = inboundMessageBody(number, input, {
+        ids,
+        clock,
+        mediaFacts: (id) => mediaFactsOf(media.get(id)),
+      });
       const from = input.customer.waId ?? input.customer.userId;
       if (from !== undefined) window.recordInbound({ from, phoneNumberId: number.phoneNumberId });
+      webhooks.post(body, messageId);
+      return { messageId };
+    },
+    inboundMessaging(input) {
+      const { body, messageId } = inboundMessagingBody(input, { ids, clock });
       webhooks.post(body, messageId);
       return { messageId };
     },

@@ -1,10 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenRecord } from './account-types.ts';
 import { accessTokenOf, authenticate } from './auth.ts';
-import { graphHandler } from './graph-call.ts';
+import { faultError } from './faults.ts';
+import { errorResult, graphHandler } from './graph-call.ts';
 import { GraphError } from './graph-error.ts';
+import type { MediaItem } from './media.ts';
 import { unsupportedRequest } from './meta-errors.ts';
-import { param, queryField } from './request-fields.ts';
+import { param, pathOf, queryField } from './request-fields.ts';
 import type { SimContext } from './sim-context.ts';
 import { pickFields } from './token.routes.ts';
 
@@ -95,9 +97,13 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SimContext): voi
   );
 
   // lookaside.fbsbx.com stand-in: the same Bearer token as the Graph call, valid 5 minutes.
+  // Fault rules apply (channel `graph`, path `/_media/<id>`): `{ match: { pathPattern: '/_media/*' },
+  // action: { type: 'error', status: 429, code: 4, retryAfter: 30 } }` throttles downloads.
   app.get('/_media/:id', async (req, reply) => {
     const id = param(req, 'id');
     const item = media.get(id);
+    const fault = downloadFault(ctx, req, item?.phoneNumberId);
+    if (fault) return fault(reply);
     const check = item
       ? media.checkUrl(id, queryField(req, 'ext'), queryField(req, 'hash'), ctx.clock.now())
       : 'invalid';
@@ -120,12 +126,31 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SimContext): voi
     if (item.phoneNumberId !== undefined && !canSee(record, item.phoneNumberId)) {
       return reply.code(403).type('text/plain').send('Forbidden');
     }
-    return reply
-      .code(200)
-      .type(item.mimeType)
-      .header('content-length', String(item.fileSize))
-      .send(item.data);
+    // POST /_sim/media/:id/redirect: an SSRF probe for clients that follow redirects.
+    if (item.redirect !== undefined) return reply.code(302).header('location', item.redirect).send();
+    return sendMedia(reply, item);
   });
+
+  // scontent.xx.fbcdn.net stand-in for Messenger / Instagram attachments (cdn.ts): no token, a
+  // signed URL; past `oe` the CDN answers 403 "URL signature expired" as text/plain.
+  app.get('/_cdn/:id', async (req, reply) => {
+    const id = param(req, 'id');
+    const item = ctx.cdn.has(id) ? media.get(id) : undefined;
+    const fault = downloadFault(ctx, req, undefined);
+    if (fault) return fault(reply);
+    if (!item) return reply.code(404).type('text/plain').send('Not Found');
+    const check = ctx.cdn.check(id, queryField(req, 'oe'), queryField(req, 'oh'));
+    if (check === 'expired') return reply.code(403).type('text/plain').send('URL signature expired');
+    if (check === 'invalid') return reply.code(403).type('text/plain').send('URL signature mismatch');
+    if (item.redirect !== undefined) return reply.code(302).header('location', item.redirect).send();
+    return sendMedia(reply, item);
+  });
+
+  function sendMedia(reply: FastifyReply, item: MediaItem): FastifyReply {
+    reply.code(200).type(item.mimeType).header('content-length', String(item.fileSize));
+    // Synthetic media is generated while it streams: a 100 MB document costs no memory here.
+    return reply.send(item.data ?? media.stream(item));
+  }
 
   const subscribe = graphHandler(ctx, {
     channel: 'graph',
@@ -189,4 +214,28 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SimContext): voi
       },
     }),
   );
+}
+
+/** A fault rule's error answer for a media / CDN download, when one matches (graph-call.ts semantics). */
+function downloadFault(
+  ctx: SimContext,
+  req: FastifyRequest,
+  accountId: string | undefined,
+): ((reply: FastifyReply) => FastifyReply) | undefined {
+  if (!ctx.faults.active) return undefined;
+  const decision = ctx.faults.decide({
+    method: req.method,
+    path: pathOf(req),
+    channel: 'graph',
+    accountId,
+    to: undefined,
+  });
+  const action = decision.action;
+  if (action?.type !== 'error') return undefined;
+  const result = errorResult(faultError(action));
+  return (reply) =>
+    reply
+      .code(result.status ?? 400)
+      .headers(result.headers ?? {})
+      .send(result.body);
 }

@@ -3,6 +3,7 @@ import Fastify, { type FastifyError, type FastifyInstance, LogController } from 
 import { ZodError } from 'zod';
 import { registerBusinessRoutes } from './business.routes.ts';
 import { errorResult } from './graph-call.ts';
+import { registerMediaUploadRoutes } from './media-upload.routes.ts';
 import { registerMessageRoutes } from './messages.routes.ts';
 import { invalidParam, unexpected, unknownPath } from './meta-errors.ts';
 import { registerOAuthRoutes } from './oauth.routes.ts';
@@ -31,6 +32,9 @@ export function buildServer(ctx: SimContext, bodyLimit: number): FastifyInstance
     { parseAs: 'string' },
     (_req, body, done) => done(null, { ...parseQuery(body as string) }),
   );
+
+  // Uploads (media-upload.routes.ts) read the raw multipart stream themselves.
+  fastify.addContentTypeParser('multipart/form-data', (_req, _payload, done) => done(null, undefined));
 
   fastify.setErrorHandler((err: FastifyError, req, reply) => {
     if (req.url.startsWith('/_sim')) {
@@ -61,6 +65,7 @@ export function buildServer(ctx: SimContext, bodyLimit: number): FastifyInstance
 
   registerMessageRoutes(fastify, ctx);
   registerTokenRoutes(fastify, ctx);
+  registerMediaUploadRoutes(fastify, ctx);
   registerObjectRoutes(fastify, ctx);
   registerTemplateRoutes(fastify, ctx);
   registerOAuthRoutes(fastify, ctx);

@@ -1,6 +1,7 @@
 import type { Logger } from '@omnistream/logger';
 import type { Accounts } from './account-types.ts';
 import type { Business } from './business.ts';
+import type { CdnAttachments } from './cdn.ts';
 import type { SimClock } from './clock.ts';
 import type { CustomerWindow } from './customer-window.ts';
 import type { Faults } from './faults.ts';
@@ -41,6 +42,8 @@ export interface SimContext {
   window: CustomerWindow;
   templates: Templates;
   media: MediaStore;
+  /** Messenger / Instagram attachment URLs (`/_cdn/:id`), bytes kept in `media`. */
+  cdn: CdnAttachments;
   oauth: OAuthCodes;
   business: Business;
   webhooks: StatusWebhooks;

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'GW_FORBIDDEN'
   | 'GW_NOT_FOUND'
   | 'GW_CONFLICT'
+  | 'GW_GONE'
   | 'GW_IDEMPOTENCY_KEY_REUSED'
   | 'GW_TOKEN_REJECTED'
   | 'GW_RATE_LIMITED'

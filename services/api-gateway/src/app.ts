@@ -32,6 +32,7 @@ export interface GatewayRoutes {
   fbe: RegisterRoutes;
   contacts: RegisterRoutes;
   quarantine: RegisterRoutes;
+  media: RegisterRoutes;
   /** Outside /admin: the start routes authenticate the admin themselves, callbacks by their state. */
   oauth: RegisterRoutes;
 }
@@ -128,6 +129,7 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
         routes.fbe(admin);
         routes.contacts(admin);
         routes.quarantine(admin);
+        routes.media(admin);
       },
       { prefix: '/admin' },
     );

@@ -27,6 +27,7 @@ import { startDlq } from './features/dlq/index.ts';
 import { startFbe } from './features/fbe/index.ts';
 import { startInbound } from './features/inbound/index.ts';
 import { startIntegrations } from './features/integrations/index.ts';
+import { startMedia } from './features/media/index.ts';
 import { startMessages } from './features/messages/index.ts';
 import type { OauthSettings } from './features/oauth/index.ts';
 import { startOauth } from './features/oauth/index.ts';
@@ -62,6 +63,8 @@ export interface GatewaySettings {
   trustedProxies?: readonly string[] | undefined;
   templateSyncIntervalMs: number;
   idempotencyTtlHours: number;
+  /** MEDIA_MAX_BYTES and MEDIA_ALLOWED_HOSTS. */
+  media: { maxBytes: number; allowedHosts: readonly string[] };
   /** OAuth onboarding: app ids, redirect URI base, dialog URLs. */
   oauth: OauthSettings;
   /** Instagram Login token refresh job (INSTAGRAM_TOKEN_REFRESH_*). */
@@ -191,6 +194,14 @@ export async function startGateway(deps: {
       redactor,
     });
     const contacts = startContacts({ pool, integrations, graph, logger });
+    const media = startMedia({
+      graph,
+      integrations,
+      tokens: tokenProvider,
+      logger,
+      metrics,
+      ...settings.media,
+    });
     const quarantine = startQuarantine({ pool });
     const dlq = startDlq({
       pool,
@@ -248,6 +259,7 @@ export async function startGateway(deps: {
         fbe: fbe.routes,
         contacts: contacts.routes,
         quarantine: quarantine.routes,
+        media: media.routes,
         oauth: oauth.routes,
       },
     });

@@ -40,6 +40,7 @@ await runService({
         trustedProxies: config.TRUSTED_PROXIES,
         templateSyncIntervalMs: config.TEMPLATE_SYNC_INTERVAL_MS,
         idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
+        media: { maxBytes: config.MEDIA_MAX_BYTES, allowedHosts: config.MEDIA_ALLOWED_HOSTS },
         oauth: {
           publicUrl: config.API_GATEWAY_PUBLIC_URL,
           metaAppId: config.META_APP_ID,

@@ -53,6 +53,7 @@ export function gatewaySettings(sim: MetaSim, topics: TopicNames, overrides: Par
     authFailuresPerMinute: 1_000,
     templateSyncIntervalMs: 3_600_000,
     idempotencyTtlHours: 24,
+    media: { maxBytes: 100 * 1024 * 1024, allowedHosts: ['lookaside.fbsbx.com', '*.fbcdn.net'] },
     oauth: {
       publicUrl: PUBLIC_URL,
       metaAppId: sim.app.id,

@@ -100,6 +100,52 @@ describe('webhook-ingestor: verified webhooks become events on Kafka (real broke
     );
   });
 
+  it('media events of a known integration say where the gateway streams them (fetchPath)', async () => {
+    // The fixtures' accounts, moved to numbers of their own so no other test's events match.
+    const phoneNumberId = '555000444555';
+    const pageId = '555000666777';
+    const image = fixture('whatsapp-image.json').replaceAll('106540352242922', phoneNumberId);
+    const attachment = fixture('messenger-image.json').replaceAll('112233445566778', pageId);
+    const repo = createIntegrationsRepository({ pool: db.pool, cipher: createTokenCipher(encryptionKeys) });
+    const wa = await repo.create({ channel: 'whatsapp', phoneNumberId, token: 'EAAGmediatoken1234' });
+    const page = await repo.create({ channel: 'messenger', pageId, token: 'EAAGpagetoken5678' });
+    await until(
+      () => [
+        ingestor.tokenProvider.integrationIdFor('whatsapp', phoneNumberId),
+        ingestor.tokenProvider.integrationIdFor('messenger', pageId),
+      ],
+      ([w, p]) => w === wa.id && p === page.id,
+    );
+    expect((await post(ingestor, 'whatsapp', image)).statusCode).toBe(200);
+    expect((await post(ingestor, 'messenger', attachment)).statusCode).toBe(200);
+
+    const events = await until(
+      async () =>
+        (await readMessages({ topic, count: 1, settleMs: 500 }))
+          .map((m) => InboundEventSchema.parse(JSON.parse(m.text ?? '')))
+          .filter((e) => e.account.id === phoneNumberId || e.account.id === pageId),
+      (found) => found.length === 2,
+    );
+    const payloads = Object.fromEntries(
+      events.map((e) => [e.channel, e.kind === 'message' ? e.payload : null]),
+    );
+    expect(payloads.whatsapp).toMatchObject({
+      type: 'image',
+      media: { id: '2754859441498128', fetchPath: `/admin/integrations/${wa.id}/media/2754859441498128` },
+    });
+    const cdnUrl = JSON.parse(attachment).entry[0].messaging[0].message.attachments[0].payload.url;
+    expect(payloads.messenger).toMatchObject({
+      type: 'attachment',
+      attachments: [
+        {
+          type: 'image',
+          url: cdnUrl,
+          fetchPath: `/admin/integrations/${page.id}/attachments?url=${encodeURIComponent(cdnUrl)}`,
+        },
+      ],
+    });
+  });
+
   it('verifies and decodes escaped unicode exactly as Meta sends it', async () => {
     const w = whatsappWebhook(42);
     expect(w.body).toContain('\\u00e9'.slice(0, 2));

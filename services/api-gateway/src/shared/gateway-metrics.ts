@@ -11,6 +11,10 @@ export interface GatewayMetrics {
   dlqReplayed(outcome: string, count: number): void;
   templateSync(outcome: 'ok' | 'failed'): void;
   tokenRefresh(outcome: 'refreshed' | 'refused' | 'deferred'): void;
+  /** Media bytes that went through the gateway (download: to the caller; upload: to Meta). */
+  mediaBytes(direction: 'download' | 'upload', channel: string, bytes: number): void;
+  /** A media request that failed, by reason (not_found, expired, too_large, host_refused, …). */
+  mediaError(reason: string): void;
 }
 
 /** Metrics that change nothing: for tests and tools that build parts of the gateway alone. */
@@ -19,6 +23,8 @@ export const NO_METRICS: GatewayMetrics = {
   dlqReplayed() {},
   templateSync() {},
   tokenRefresh() {},
+  mediaBytes() {},
+  mediaError() {},
 };
 
 /**
@@ -42,6 +48,18 @@ export function createGatewayMetrics(deps: {
     name: 'omnistream_gateway_dlq_replays_total',
     help: 'Dead letters replayed (outcome replayed) or skipped by a replay (outcome: the skip reason)',
     labelNames: ['outcome'] as const,
+    registers,
+  });
+  const mediaBytes = new Counter({
+    name: 'omnistream_gateway_media_bytes_total',
+    help: 'Media bytes streamed through the gateway, by direction (download to the caller, upload to Meta) and channel',
+    labelNames: ['direction', 'channel'] as const,
+    registers,
+  });
+  const mediaErrors = new Counter({
+    name: 'omnistream_gateway_media_errors_total',
+    help: 'Failed media downloads and uploads by reason (not_found, expired, too_large, host_refused, sha256_mismatch, bad_type, meta_throttled, token_refused, upstream)',
+    labelNames: ['reason'] as const,
     registers,
   });
   const templateSyncs = new Counter({
@@ -96,6 +114,8 @@ export function createGatewayMetrics(deps: {
       if (count > 0) dlqReplays.inc({ outcome }, count);
     },
     templateSync: (outcome) => templateSyncs.inc({ outcome }),
+    mediaBytes: (direction, channel, bytes) => mediaBytes.inc({ direction, channel }, bytes),
+    mediaError: (reason) => mediaErrors.inc({ reason }),
     tokenRefresh: (outcome) => tokenRefreshes.inc({ outcome }),
   };
 }

@@ -1,9 +1,11 @@
 import {
+  attachmentFetchPath,
   type Contact,
   type EventChannel,
   eventId,
   type InboundEvent,
   type MessagingChannel,
+  mediaFetchPath,
   SCHEMA_VERSION,
 } from '@omnistream/events';
 import { fragmentHash } from './meta-values.ts';
@@ -63,6 +65,28 @@ export function required<T>(value: T | undefined, what: string): T {
 }
 
 /**
+ * Sets `fetchPath` on the media of a message or echo: the gateway path that streams it with the
+ * integration's token (docs/events.md, "Media"). Done here because the sink is the one place that knows
+ * both the payload and the integration id. It writes into the draft's own media objects, which the
+ * normalizer built for this event alone: no copy, no second pass over the events.
+ */
+function addFetchPaths(draft: EventDraft, integrationId: string): void {
+  if (draft.kind !== 'message' && draft.kind !== 'echo') return;
+  const payload = draft.payload;
+  if ('media' in payload) {
+    if (payload.media.id !== undefined)
+      payload.media.fetchPath = mediaFetchPath(integrationId, payload.media.id);
+  } else if (payload.type === 'attachment') {
+    for (const attachment of payload.attachments) {
+      // A `fallback` attachment is a shared link to any web page, not a file on Meta's CDN: the
+      // gateway would refuse to fetch it (docs/events.md, "Media").
+      if (attachment.url !== undefined && attachment.type !== 'fallback')
+        attachment.fetchPath = attachmentFetchPath(integrationId, attachment.url);
+    }
+  }
+}
+
+/**
  * Collects the events of one webhook request. Builds them as plain objects, without validation: this
  * runs for every webhook at thousands per second, so correctness is the normalizers' typing plus the
  * unit tests, which parse every produced event with InboundEventSchema.
@@ -91,6 +115,7 @@ export class EventSink {
     const integrationId =
       draft.channel === 'fbe' ? null : this.#integrationIdFor(draft.channel, draft.account.id);
     if (integrationId === null && draft.channel !== 'fbe') this.#unknownAccounts++;
+    else if (integrationId !== null) addFetchPaths(draft, integrationId);
     this.#events.push({
       schemaVersion: SCHEMA_VERSION,
       eventId: id,

@@ -1,6 +1,6 @@
 import type { Integration, IntegrationsRepository } from '@omnistream/integrations';
 import type { Logger } from '@omnistream/logger';
-import type { TokenSource } from './integration-token.ts';
+import type { TokenSource } from '../../shared/integration-token.ts';
 import type { TemplateSync } from './template-sync.ts';
 
 export interface PeriodicTemplateSync {

@@ -1,7 +1,7 @@
 import type { InboundEventOf, TemplateStatusPayload } from '@omnistream/events';
 import type { TokenProvider } from '@omnistream/integrations';
 import type { Logger } from '@omnistream/logger';
-import { integrationToken, type TokenSource } from './integration-token.ts';
+import { integrationToken, type TokenSource } from '../../shared/integration-token.ts';
 import type { TemplateChange } from './template.ts';
 import type { TemplateSync } from './template-sync.ts';
 import type { TemplatesRepository } from './templates.repository.ts';

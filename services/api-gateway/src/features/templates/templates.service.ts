@@ -4,7 +4,7 @@ import type { Logger } from '@omnistream/logger';
 import { AppError, InvalidCursorError } from '@omnistream/service-kit';
 import { aChannel } from '../../shared/a-channel.ts';
 import { graphConflict, graphFailure } from '../../shared/graph-failure.ts';
-import { integrationToken, type TokenSource } from './integration-token.ts';
+import { integrationToken, type TokenSource } from '../../shared/integration-token.ts';
 import type { WhatsAppTemplate } from './template.ts';
 import type { SyncReport, TemplateSync } from './template-sync.ts';
 import type { ListTemplatesQuery, TemplatesRepository } from './templates.repository.ts';
