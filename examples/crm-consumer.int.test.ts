@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { testKafka, uniqueGroupId, useTestDatabase } from '@omnistream/testing';
 import { Kafka, logLevel } from 'kafkajs';
@@ -11,6 +14,7 @@ import {
   type InboundEventOf,
   InboundEventSchema,
   inboundKey,
+  mediaFetchPath,
 } from '../packages/events/src/index.ts';
 import { createLogger } from '../packages/logger/src/index.ts';
 import {
@@ -93,8 +97,40 @@ describe('examples/crm-consumer.ts against the gateway', () => {
     await producer.disconnect();
   }
 
-  /** Starts the example as a user would, and collects its JSON lines. */
-  function startExample(groupId: string): { lines: Record<string, unknown>[]; child: ChildProcess } {
+  /** A customer picture as the ingestor publishes it: Meta's media id and sha256, and the gateway path. */
+  function imageEvent(media: { id: string; sha256: string }): InboundEventOf<'message'> {
+    const wamid = `wamid.${randomBytes(24).toString('base64url')}`;
+    const now = new Date().toISOString();
+    const image = { id: media.id, mime_type: 'image/jpeg', sha256: media.sha256 };
+    return InboundEventSchema.parse({
+      schemaVersion: 1,
+      eventId: eventId({ channel: 'whatsapp', kind: 'message', metaId: wamid }),
+      kind: 'message',
+      channel: 'whatsapp',
+      account: { id: wa.phoneNumberId, wabaId: wa.wabaId },
+      integrationId: wa.integration.id,
+      contact: { id: customer, name: 'Sheena' },
+      occurredAt: now,
+      receivedAt: now,
+      payload: {
+        messageId: wamid,
+        type: 'image',
+        media: {
+          id: media.id,
+          fetchPath: mediaFetchPath(wa.integration.id, media.id),
+          mimeType: 'image/jpeg',
+          sha256: media.sha256,
+        },
+      },
+      raw: { from: customer, id: wamid, type: 'image', image },
+    }) as InboundEventOf<'message'>;
+  }
+
+  /** Starts the example as a user would, and collects its JSON lines (and everything it printed). */
+  function startExample(
+    groupId: string,
+    env: Record<string, string> = {},
+  ): { lines: Record<string, unknown>[]; output: string[]; child: ChildProcess } {
     const child = spawn(process.execPath, ['examples/crm-consumer.ts'], {
       cwd: new URL('..', import.meta.url),
       env: {
@@ -105,13 +141,22 @@ describe('examples/crm-consumer.ts against the gateway', () => {
         CRM_FROM_BEGINNING: 'true',
         GATEWAY_URL: gatewayUrl,
         ADMIN_API_KEY: world.adminKey,
+        ...env,
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     running.push(child);
     const lines: Record<string, unknown>[] = [];
-    createInterface({ input: child.stdout! }).on('line', (line) => lines.push(JSON.parse(line)));
-    return { lines, child };
+    const output: string[] = [];
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      output.push(line);
+      lines.push(JSON.parse(line));
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      output.push(String(d));
+      process.stderr.write(d);
+    });
+    return { lines, output, child };
   }
 
   const sendsToCustomer = () => world.sim.ledger.entries({ to: customer });
@@ -180,4 +225,50 @@ describe('examples/crm-consumer.ts against the gateway', () => {
     run2.child.kill('SIGTERM');
     await once(run2.child, 'exit');
   }, 120_000);
+
+  it("saves the picture of a customer's WhatsApp message through the gateway, byte for byte; an unknown media id is reported", async () => {
+    // The customer's picture, held by "Meta" for the integration's number.
+    const data = randomBytes(150_000);
+    const picture = world.sim.media.add({ mimeType: 'image/jpeg', data, phoneNumberId: wa.phoneNumberId });
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    expect(picture.sha256).toBe(sha256);
+    const withPicture = imageEvent(picture);
+    // An id Meta does not know (deleted after 30 days, say): the gateway answers 404.
+    const unknown = imageEvent({ id: '9876543210987654', sha256 });
+    await publish([withPicture, unknown]);
+
+    const mediaDir = mkdtempSync(join(tmpdir(), 'crm-media-test-'));
+    const run = startExample(uniqueGroupId('crm-example-media'), { CRM_MEDIA_DIR: mediaDir });
+    await until(
+      () => run.lines,
+      (lines) => lines.some((l) => l.msg === 'skipped' && l.eventId === unknown.eventId),
+      30_000,
+    );
+    const about = (eventId: string) => run.lines.filter((l) => l.eventId === eventId);
+    const saved = about(withPicture.eventId).find((l) => l.msg === 'media saved');
+    expect(saved, JSON.stringify(run.lines)).toEqual({
+      msg: 'media saved',
+      eventId: withPicture.eventId,
+      path: expect.any(String),
+      bytes: data.length,
+      sha256,
+    });
+    const path = saved?.path as string;
+    expect(dirname(path)).toBe(mediaDir);
+    expect(readFileSync(path).equals(data)).toBe(true);
+    expect(about(unknown.eventId)).toEqual([
+      {
+        msg: 'media failed',
+        eventId: unknown.eventId,
+        status: 404,
+        code: 'GW_NOT_FOUND',
+        detail: expect.any(String),
+      },
+      { msg: 'skipped', eventId: unknown.eventId, kind: 'message', why: 'not a text message' },
+    ]);
+    expect(run.output.join('\n')).not.toContain(wa.token);
+
+    run.child.kill('SIGTERM');
+    await once(run.child, 'exit');
+  }, 60_000);
 });

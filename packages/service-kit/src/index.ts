@@ -1,4 +1,5 @@
 export { AppError, type AppErrorOptions, type ErrorCode } from './app-error.ts';
+export { canCollectGarbage, collectGarbage } from './collect-garbage.ts';
 export {
   type CursorValues,
   decodeCursor,

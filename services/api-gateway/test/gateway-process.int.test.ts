@@ -1,27 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createIntegrationsRepository, createTokenCipher } from '@omnistream/integrations';
 import { createLogger } from '@omnistream/logger';
 import { createMetaSim, type MetaSim } from '@omnistream/meta-sim';
-import {
-  freePorts,
-  readMessages,
-  testKafka,
-  uniqueTopicNames,
-  until,
-  useTestDatabase,
-} from '@omnistream/testing';
+import { freePorts, readMessages, uniqueTopicNames, useTestDatabase } from '@omnistream/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { serviceCommand } from '../../../scripts/service-command.ts';
+import { startGatewayProcess } from './gateway-process.ts';
 
-// Started as `pnpm start:api-gateway` starts it: its Node flags and environment (package.json).
-const START = serviceCommand('api-gateway');
-const MAIN = fileURLToPath(new URL(`../../../${START.entry}`, import.meta.url));
 const keys = [{ id: 'k1', key: randomBytes(32) }];
 const ADMIN_KEY = `osk_${randomBytes(32).toString('base64url')}`;
 const TOKEN = `EAAGproc${randomBytes(8).toString('hex')}`;
@@ -46,47 +31,17 @@ describe('api-gateway process (pnpm start:api-gateway): start-up, SIGTERM during
     }).create({ channel: 'whatsapp', phoneNumberId: phone, wabaId: `1022${phone}`, token: TOKEN });
     const topics = await uniqueTopicNames();
     const [port] = await freePorts(1);
-    const base = `http://127.0.0.1:${port}`;
-    const output: string[] = [];
-    child = spawn(process.execPath, [...START.nodeArgs, MAIN], {
-      cwd: mkdtempSync(join(tmpdir(), 'omni-gateway-')),
-      env: {
-        ...START.env,
-        PATH: process.env.PATH ?? '',
-        DATABASE_URL: db.url,
-        KAFKA_BROKERS: testKafka().brokers.join(','),
-        KAFKA_TOPIC_INBOUND: topics.inbound,
-        KAFKA_TOPIC_OUTBOUND: topics.outbound,
-        KAFKA_TOPIC_OUTBOUND_RESULTS: topics.outboundResults,
-        KAFKA_TOPIC_OUTBOUND_DLQ: topics.outboundDlq,
-        API_GATEWAY_GROUP_ID: `gateway-process-${port}`,
-        API_GATEWAY_PORT: String(port),
-        HTTP_HOST: '127.0.0.1',
-        META_API_URL: sim.graphUrl,
-        INSTAGRAM_API_URL: sim.instagramUrl,
-        TOKEN_ENCRYPTION_KEYS: `k1:${keys[0]?.key.toString('base64')}`,
-        ADMIN_API_KEY: ADMIN_KEY,
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    // Started as `pnpm start:api-gateway` starts it: its Node flags and environment (package.json).
+    const gateway = await startGatewayProcess({
+      databaseUrl: db.url,
+      sim,
+      topics,
+      port: port as number,
+      encryptionKeys: keys,
+      adminKey: ADMIN_KEY,
     });
-    child.stdout?.on('data', (d) => output.push(String(d)));
-    child.stderr?.on('data', (d) => output.push(String(d)));
-    const exited = once(child, 'exit');
-
-    // Ready, or exited (then no use waiting longer).
-    const gateway = child;
-    const ready = await until(
-      () =>
-        fetch(`${base}/readyz`).then(
-          (r) => r.status === 200,
-          () => false,
-        ),
-      (ok) => ok || gateway.exitCode !== null,
-      45_000,
-      200,
-    ).catch(() => false);
-    if (!ready) throw new Error(`not ready:\n${output.join('')}`);
+    child = gateway.child;
+    const { base, output, exited } = gateway;
 
     type Answer = { status: number; body: { commandId?: string }; error?: string };
     const send = (i: number): Promise<Answer> =>
@@ -118,7 +73,7 @@ describe('api-gateway process (pnpm start:api-gateway): start-up, SIGTERM during
       }),
     );
     await firstAnswer;
-    child.kill('SIGTERM');
+    gateway.child.kill('SIGTERM');
     const late = await Promise.all(burst);
     const [code] = await exited;
     expect(code).toBe(0);

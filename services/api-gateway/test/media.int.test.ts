@@ -285,6 +285,21 @@ describe('media through the gateway (real PostgreSQL, broker and meta-sim over H
       expect(world.sim.media.uploads().length).toBe(before);
     });
 
+    it('tells an Instagram (Instagram Login) integration that Meta has no upload for it', async () => {
+      const igUserId = `17841${randomBytes(5).readUIntBE(0, 5)}`;
+      const token = `IGAA${randomBytes(24).toString('hex')}`;
+      world.sim.accounts.addInstagramAccount({ igUserId, tokens: [token] });
+      const ig = await world.gateway.integrations.create({
+        channel: 'instagram',
+        igUserId,
+        token,
+        tokenType: 'instagram_user',
+      });
+      const res = await upload(ig.id, randomBytes(1_000), 'image/jpeg', 'a.jpg');
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/no attachment upload at Meta.*link/);
+    });
+
     it('answers 415 for a body that is not multipart, and 400 without a file part', async () => {
       const json = await world.call('POST', `/admin/integrations/${wa.integration.id}/media`, { file: 'x' });
       expect(json.status).toBe(415);

@@ -1,5 +1,5 @@
 import type { Logger } from '@omnistream/logger';
-import { AppError, parseJsonBounded } from '@omnistream/service-kit';
+import { AppError, collectGarbage, parseJsonBounded } from '@omnistream/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { EventPublisher } from './event-publisher.ts';
 import type { IngestorMetrics } from './metrics.ts';
@@ -34,17 +34,13 @@ const MAX_CHALLENGE_LENGTH = 512;
 
 /** A body this large leaves tens of MB of short-lived copies behind (parsed tree, event JSON, requests). */
 const LARGE_BODY_BYTES = 1024 * 1024;
-const gc = (
-  globalThis as { gc?: (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async' }) => void }
-).gc;
-
 /**
  * After a large webhook, its copies are garbage at once; V8 would only notice at its next full
  * collection, while the next large webhook adds its own. With `--expose-gc` (pnpm
  * start:webhook-ingestor sets it), collect now, off the request's path.
  */
 function collectAfterLargeBody(): void {
-  if (gc) setImmediate(() => gc({ type: 'major', execution: 'async' }));
+  collectGarbage('major');
 }
 
 export function registerWebhookRoutes(app: FastifyInstance, options: WebhookRoutesOptions): void {

@@ -1,7 +1,7 @@
 import { pipeline, type Readable, Transform } from 'node:stream';
 import fastifyMultipart from '@fastify/multipart';
 import type { Logger } from '@omnistream/logger';
-import { AppError } from '@omnistream/service-kit';
+import { AppError, collectGarbage } from '@omnistream/service-kit';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AdminApp } from '../../shared/admin-app.ts';
@@ -139,10 +139,11 @@ export function registerMediaRoutes(app: AdminApp, deps: MediaRouteDeps): void {
           description:
             'multipart/form-data with one `file` part (its Content-Type is the media type). WhatsApp: uploaded to the ' +
             'number (`POST /{phone-number-id}/media`), answers the media id; a send command takes it as ' +
-            '`message.media.id`. Messenger / Instagram: uploaded with the Attachment Upload API, answers the ' +
-            "reusable attachment id. Checked before and while it streams to Meta: WhatsApp's types and limits per " +
+            '`message.id` (type `media`). Messenger: uploaded with the Attachment Upload API, answers the ' +
+            'reusable attachment id. Instagram (Instagram Login) has no upload at Meta → 400; send by `link`. ' +
+            "Checked before and while it streams to Meta: WhatsApp's types and limits per " +
             'type (image 5 MB, audio / video 16 MB, document 100 MB, sticker 100 KB / 500 KB animated), 25 MB for ' +
-            'Messenger and Instagram, and MEDIA_MAX_BYTES: a type Meta does not take → 400, too large → 413 ' +
+            'Messenger, and MEDIA_MAX_BYTES: a type Meta does not take → 400, too large → 413 ' +
             `naming the limit, and nothing is kept at Meta. The whole upload must arrive within HTTP_REQUEST_TIMEOUT_MS. ${GRAPH_FAILURE_STATUSES}`,
           params: IntegrationParams,
           consumes: ['multipart/form-data'],
@@ -194,6 +195,7 @@ export function registerMediaRoutes(app: AdminApp, deps: MediaRouteDeps): void {
 }
 
 const etagOf = (sha256: string) => `"${sha256}"`;
+const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
 
 function lastPathSegment(url: string): string | undefined {
   try {
@@ -233,8 +235,17 @@ function sendMedia(
   },
 ): FastifyReply {
   let bytes = 0;
+  let sinceCollection = 0;
   const count = (n: number) => {
     bytes += n;
+    sinceCollection += n;
+    // Each chunk is garbage once written; its memory lives outside V8's heap, which V8 would only
+    // collect after ~64 MB of them. A scavenge every few MB keeps a 100 MB download within tens of
+    // MB (services/api-gateway/test/media-large.int.test.ts).
+    if (sinceCollection >= COLLECT_EVERY_BYTES) {
+      sinceCollection = 0;
+      collectGarbage('minor');
+    }
   };
   const check: Transform = opened.sha256 ? sha256Check(opened.sha256, count) : counting(count);
   let counted = false;
