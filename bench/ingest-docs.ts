@@ -112,7 +112,9 @@ export function renderSection(ctx: BenchContext, runs: readonly RunRecord[]): st
     'Reproduce: `pnpm bench:ingest` (smoke run: `BENCH_DURATION_S=3 BENCH_ROUNDS=1 pnpm bench:ingest`, which leaves this file alone). ' +
       'Knobs: `BENCH_DURATION_S` (20), `BENCH_ROUNDS` (3), `BENCH_CONNECTIONS` (unset: tuned over `BENCH_TUNE_CONNECTIONS`), ' +
       '`BENCH_RATE` (1000) and `BENCH_RATE_CONNECTIONS` (50) for (c), `BENCH_REQUESTS` (40000), `BENCH_CPU_PROF=1|fixed` (one extra profiled run of (a) or (c)), ' +
-      '`BENCH_INGESTOR_NODE_ARGS` (extra Node flags for the ingestor), `BENCH_INGESTOR_ENV` (extra `K=V` settings for it), `BENCH_QUIET_WAIT_S` (600), `BENCH_WRITE_DOCS=0|1`. ' +
+      '`BENCH_INGESTOR_NODE_ARGS` (extra Node flags for the ingestor), `BENCH_INGESTOR_ENV` (extra `K=V` settings for it), ' +
+      "`BENCH_BASELINE_DIR` (another checkout's ingestor interleaved as the baseline; `BENCH_BASELINE_ENV`, `BENCH_BASELINE_NODE_ARGS`), " +
+      "`BENCH_E2E_MIN_BYTES` (1) and `BENCH_E2E_MAX_WAIT_MS` (500) for (e)'s consumer fetches, `BENCH_QUIET_WAIT_S` (600), `BENCH_WRITE_DOCS=0|1`. " +
       'Uses `KAFKA_BROKERS` / `DATABASE_URL` when set, else Docker, else Apache Kafka from its Maven jars (the test harness) and the local PostgreSQL.',
     '',
   );
