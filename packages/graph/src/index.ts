@@ -18,7 +18,7 @@ export type {
 } from './fbe.ts';
 export { createGraphClient, type GraphClient, type GraphClientOptions } from './graph-client.ts';
 export type { AppScopedId, IdsForAppsInput, IdsForPagesInput, PageScopedId } from './id-matching.ts';
-export type { DownloadedMedia, DownloadMediaInput, GetMediaUrlInput, MediaInfo } from './media.ts';
+export type { GetMediaUrlInput, MediaInfo } from './media.ts';
 export {
   INSTAGRAM_ATTACHMENT_MAX_BYTES,
   MESSENGER_ATTACHMENT_MAX_BYTES,

@@ -61,11 +61,18 @@ describe('media', () => {
     const item = sim.media.add({ mimeType: 'image/jpeg', data: bytes, phoneNumberId: WA.phoneNumberId });
     const info = await client.getMediaUrl({ mediaId: item.id, token: WA.token });
     expect(info).toMatchObject({ id: item.id, mimeType: 'image/jpeg', fileSize: 5000, sha256: item.sha256 });
-    const media = await client.downloadMedia({ url: info.url, token: WA.token, maxBytes: 10_000 });
-    expect(media.data.equals(bytes)).toBe(true);
+    const media = await client.openMedia({
+      url: info.url,
+      token: WA.token,
+      maxBytes: 10_000,
+      allowedHosts: [],
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of media.body) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
     expect(media.contentType).toMatch(/^image\/jpeg/);
     await expect(
-      client.downloadMedia({ url: info.url, token: WA.token, maxBytes: 4999 }),
+      client.openMedia({ url: info.url, token: WA.token, maxBytes: 4999, allowedHosts: [] }),
     ).rejects.toMatchObject({
       errorCode: 'GRAPH_MEDIA_TOO_LARGE',
       retryable: false,
@@ -76,7 +83,10 @@ describe('media', () => {
     const item = sim.media.add({ mimeType: 'audio/ogg', data: bytes, phoneNumberId: WA.phoneNumberId });
     const { url } = await client.getMediaUrl({ mediaId: item.id, token: WA.token });
     sim.clock.advance(6 * 60 * 1000);
-    await expect(client.downloadMedia({ url, token: WA.token, maxBytes: 10_000 })).rejects.toMatchObject({
+    await expect(
+      client.openMedia({ url, token: WA.token, maxBytes: 10_000, allowedHosts: [] }),
+    ).rejects.toMatchObject({
+      errorCode: 'GRAPH_MEDIA_URL_EXPIRED',
       httpStatus: 404,
       retryable: false,
     });

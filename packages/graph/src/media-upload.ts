@@ -1,13 +1,10 @@
-import { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { appsecretProof } from './appsecret-proof.ts';
-import { graphErrorFromResponse, graphErrorFromTransport } from './error-mapping.ts';
 import { GraphError } from './errors.ts';
 import { PathIdSchema, TokenSchema, validate } from './input-primitives.ts';
 import { multipartBody, multipartContentType, newBoundary } from './multipart-body.ts';
 import { asObject, requiredString } from './responses.ts';
-import type { HostName, Transport } from './transport.ts';
+import type { Transport } from './transport.ts';
 
 /**
  * Uploads, streamed as multipart/form-data (multipart-body.ts):
@@ -58,63 +55,16 @@ export const UploadMessengerAttachmentInputSchema = z.strictObject({
 export type UploadMessengerAttachmentInput = z.input<typeof UploadMessengerAttachmentInputSchema>;
 
 export function createMediaUploadCalls(transport: Transport) {
-  async function post(
-    host: HostName,
-    path: string,
-    token: string,
-    boundary: string,
-    body: AsyncIterable<Buffer>,
-  ): Promise<Record<string, unknown>> {
-    const config = transport.hostOf(host);
-    transport.registerSecret(token);
-    const proof = config.appSecret === undefined ? undefined : appsecretProof(token, config.appSecret);
-    const fullPath = config.basePath + path;
-    const endpoint = `POST ${fullPath}`;
-    let statusCode: number;
-    let headers: Dispatcher.ResponseData['headers'];
-    let text: string;
-    try {
-      const response = await transport.dispatcher.request({
-        origin: config.origin,
-        path: proof === undefined ? fullPath : `${fullPath}?appsecret_proof=${proof}`,
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': multipartContentType(boundary) },
-        body: Readable.from(body, { objectMode: false }),
-      });
-      statusCode = response.statusCode;
-      headers = response.headers;
-      // Answers are small JSON; an oversized one is not Graph's.
-      text = await response.body.text();
-    } catch (err) {
-      throw graphErrorFromTransport(err, endpoint, transport.timeouts);
-    }
-    const fail = () =>
-      graphErrorFromResponse({
-        httpStatus: statusCode,
-        headers,
-        bodyText: text,
-        endpoint,
-        nowMs: transport.now(),
-        scrub: transport.scrub,
-        secrets: [token, proof],
-      });
-    if (statusCode < 200 || statusCode >= 300) throw fail();
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      throw new GraphError({
-        message: `Graph answered HTTP ${statusCode} with a body that is not JSON`,
-        errorCode: 'GRAPH_UNEXPECTED_RESPONSE',
-        category: 'unknown',
-        retryable: false,
-        httpStatus: statusCode,
-        endpoint,
-      });
-    }
-    const error = (data as { error?: unknown } | null)?.error;
-    if (typeof error === 'object' && error !== null) throw fail();
-    return asObject(data, endpoint);
+  /** A multipart POST through the transport (token, appsecret_proof, error mapping as every call). */
+  async function post(path: string, token: string, boundary: string, body: AsyncIterable<Buffer>) {
+    const data = await transport.call({
+      host: 'graph',
+      method: 'POST',
+      path,
+      token,
+      stream: { contentType: multipartContentType(boundary), body },
+    });
+    return asObject(data, `POST ${path}`);
   }
 
   return {
@@ -136,7 +86,7 @@ export function createMediaUploadCalls(transport: Transport) {
         { name: 'file', filename, contentType: mimeType, body },
       );
       const path = `/${phoneNumberId}/media`;
-      const data = await post('graph', path, token, boundary, multipart);
+      const data = await post(path, token, boundary, multipart);
       return { id: requiredString(data, 'id', `POST ${path}`) };
     },
 
@@ -171,7 +121,7 @@ export function createMediaUploadCalls(transport: Transport) {
         contentType: mimeType,
         body,
       });
-      const data = await post('graph', path, token, boundary, multipart);
+      const data = await post(path, token, boundary, multipart);
       return { attachmentId: requiredString(data, 'attachment_id', `POST ${path}`) };
     },
   };

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OpenedMedia } from './media-open.ts';
 import { clientFor, type FakeGraph, startFakeGraph } from './test-kit.ts';
+
+/** The whole body of an opened download (these files are small). */
+async function bytesOf(opened: OpenedMedia): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of opened.body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
 
 const TOKEN = 'EAAGm0PX4ZCpsBAKZC7sExampleSystemUserToken0001';
 
@@ -44,52 +52,64 @@ describe('media', () => {
       text: bytes.toString('latin1'),
     }));
     const client = clientFor(fake);
-    const media = await client.downloadMedia({
+    const media = await client.openMedia({
       url: `${fake.origin}/media/1?ext=1&hash=ATtx`,
       token: TOKEN,
       maxBytes: 10_000,
+      allowedHosts: [],
     });
+    const data = await bytesOf(media);
     await client.close();
-    expect(media.size).toBe(4096);
+    expect(data.length).toBe(4096);
     expect(media.contentType).toBe('image/jpeg');
-    expect(media.data.equals(bytes)).toBe(true);
+    expect(data.equals(bytes)).toBe(true);
     expect(fake.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(fake.requests[0]?.url).toBe('/media/1?ext=1&hash=ATtx');
   });
 
   it('refuses media over the cap, announced or streamed', async () => {
     const client = clientFor(fake);
-    fake.handle(() => ({ text: 'x'.repeat(2000) }));
+    fake.handle(() => ({ headers: { 'content-length': '2000' }, text: 'x'.repeat(2000) }));
     await expect(
-      client.downloadMedia({ url: `${fake.origin}/m`, token: TOKEN, maxBytes: 1000 }),
+      client.openMedia({ url: `${fake.origin}/m`, token: TOKEN, maxBytes: 1000, allowedHosts: [] }),
     ).rejects.toMatchObject({
       errorCode: 'GRAPH_MEDIA_TOO_LARGE',
       retryable: false,
     });
     // No content-length: the cap is enforced while reading.
     fake.handle(() => ({ headers: { 'transfer-encoding': 'chunked' }, text: 'y'.repeat(50_000) }));
-    await expect(
-      client.downloadMedia({ url: `${fake.origin}/m`, token: TOKEN, maxBytes: 1000 }),
-    ).rejects.toMatchObject({
+    const streamed = await client.openMedia({
+      url: `${fake.origin}/m`,
+      token: TOKEN,
+      maxBytes: 1000,
+      allowedHosts: [],
+    });
+    await expect(bytesOf(streamed)).rejects.toMatchObject({
       errorCode: 'GRAPH_MEDIA_TOO_LARGE',
     });
     await client.close();
   });
 
-  it('follows a redirect to another host without the token', async () => {
+  it('follows a redirect to another allowed host without the token', async () => {
     const cdn = await startFakeGraph(() => ({ text: 'file-bytes' }));
     fake.handle(() => ({ status: 302, headers: { location: `${cdn.origin}/v/t1?x=1` } }));
     const client = clientFor(fake);
-    const media = await client.downloadMedia({ url: `${fake.origin}/media/1`, token: TOKEN, maxBytes: 1000 });
+    const media = await client.openMedia({
+      url: `${fake.origin}/media/1`,
+      token: TOKEN,
+      maxBytes: 1000,
+      allowedHosts: [new URL(cdn.origin).host],
+    });
+    const data = await bytesOf(media);
     await client.close();
     await cdn.close();
-    expect(media.data.toString()).toBe('file-bytes');
+    expect(data.toString()).toBe('file-bytes');
     expect(fake.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(cdn.requests[0]?.url).toBe('/v/t1?x=1');
     expect(cdn.requests[0]?.headers.authorization).toBeUndefined();
   });
 
-  it('maps an expired media URL answer to a GraphError', async () => {
+  it('maps an expired media URL answer to GRAPH_MEDIA_URL_EXPIRED (resolve the id again)', async () => {
     fake.handle(() => ({
       status: 404,
       json: {
@@ -104,10 +124,9 @@ describe('media', () => {
     }));
     const client = clientFor(fake);
     await expect(
-      client.downloadMedia({ url: `${fake.origin}/m`, token: TOKEN, maxBytes: 1000 }),
+      client.openMedia({ url: `${fake.origin}/m`, token: TOKEN, maxBytes: 1000, allowedHosts: [] }),
     ).rejects.toMatchObject({
-      code: 100,
-      subcode: 33,
+      errorCode: 'GRAPH_MEDIA_URL_EXPIRED',
       httpStatus: 404,
       retryable: false,
     });

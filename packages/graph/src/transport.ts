@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { Logger, Redactor } from '@omnistream/logger';
 import { Agent, type Dispatcher } from 'undici';
 import { appsecretProof } from './appsecret-proof.ts';
@@ -44,6 +45,8 @@ export interface CallOptions {
   json?: unknown;
   /** POST body sent as application/x-www-form-urlencoded (OAuth exchanges: secrets stay out of URLs). */
   form?: Readonly<Record<string, string | undefined>>;
+  /** POST body streamed as it is produced (multipart uploads: media-upload.ts), with its type. */
+  stream?: { contentType: string; body: AsyncIterable<Buffer> };
   /** ids_for_apps / ids_for_pages refuse calls without appsecret_proof: fail before sending. */
   requireProof?: boolean;
   /** JSON.parse reviver, for responses holding integers beyond 2^53 (big-int-json.ts). */
@@ -182,7 +185,7 @@ export function createTransport(options: TransportOptions): Transport {
     }
     const path = call.fullPath === true ? call.path : host.basePath + call.path;
     const endpoint = `${call.method} ${path}`;
-    let body: string | undefined;
+    let body: string | Readable | undefined;
     let headers: Record<string, string>;
     if (call.json !== undefined) {
       body = JSON.stringify(call.json);
@@ -192,6 +195,9 @@ export function createTransport(options: TransportOptions): Transport {
       for (const [key, value] of Object.entries(call.form)) if (value !== undefined) form.set(key, value);
       body = form.toString();
       headers = entry?.formHeaders ?? NO_TOKEN_HEADERS.form;
+    } else if (call.stream !== undefined) {
+      body = Readable.from(call.stream.body, { objectMode: false });
+      headers = { ...(entry?.getHeaders ?? NO_TOKEN_HEADERS.get), 'content-type': call.stream.contentType };
     } else {
       headers = entry?.getHeaders ?? NO_TOKEN_HEADERS.get;
     }

@@ -1,11 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createIntegrationsRepository, createTokenCipher } from '@omnistream/integrations';
-import { createLogger } from '@omnistream/logger';
-import { createMetaSim, type MetaSim } from '@omnistream/meta-sim';
+import type { MetaSim } from '@omnistream/meta-sim';
 import { freePorts, readMessages, uniqueTopicNames, useTestDatabase } from '@omnistream/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startGatewayProcess } from './gateway-process.ts';
+import { simWithWhatsAppNumber, startGatewayProcess } from './gateway-process.ts';
 
 const keys = [{ id: 'k1', key: randomBytes(32) }];
 const ADMIN_KEY = `osk_${randomBytes(32).toString('base64url')}`;
@@ -21,14 +19,9 @@ describe('api-gateway process (pnpm start:api-gateway): start-up, SIGTERM during
   });
 
   it('answers every request it accepted, puts each accepted command on Kafka, then exits 0', async () => {
-    sim = createMetaSim({ logger: createLogger({ name: 'meta-sim', level: 'silent' }) });
-    await sim.start();
-    const phone = `1065${Math.floor(Math.random() * 1e9)}`;
-    sim.accounts.addWhatsAppNumber({ phoneNumberId: phone, wabaId: `1022${phone}`, tokens: [TOKEN] });
-    const integration = await createIntegrationsRepository({
-      pool: db.pool,
-      cipher: createTokenCipher(keys),
-    }).create({ channel: 'whatsapp', phoneNumberId: phone, wabaId: `1022${phone}`, token: TOKEN });
+    const world = await simWithWhatsAppNumber(db.pool, keys, TOKEN);
+    sim = world.sim;
+    const { integration } = world;
     const topics = await uniqueTopicNames();
     const [port] = await freePorts(1);
     // Started as `pnpm start:api-gateway` starts it: its Node flags and environment (package.json).

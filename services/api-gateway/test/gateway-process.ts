@@ -7,7 +7,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MetaSim } from '@omnistream/meta-sim';
+import type { Pool } from '@omnistream/db';
+import { createIntegrationsRepository, createTokenCipher, type Integration } from '@omnistream/integrations';
+import { createLogger } from '@omnistream/logger';
+import { createMetaSim, type MetaSim } from '@omnistream/meta-sim';
 import { testKafka, type uniqueTopicNames, until } from '@omnistream/testing';
 import { serviceCommand } from '../../../scripts/service-command.ts';
 
@@ -94,4 +97,25 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
     throw new Error(`not ready:\n${output.join('')}`);
   }
   return { child, pid: child.pid, base, output, exited };
+}
+
+/**
+ * meta-sim (started, in the test's process) with one WhatsApp number that accepts `token`, and the
+ * integration for it stored in PostgreSQL under `encryptionKeys`: what a gateway process needs to
+ * call Meta for a number.
+ */
+export async function simWithWhatsAppNumber(
+  pool: Pool,
+  encryptionKeys: { id: string; key: Buffer }[],
+  token: string,
+): Promise<{ sim: MetaSim; phone: string; integration: Integration }> {
+  const sim = createMetaSim({ logger: createLogger({ name: 'meta-sim', level: 'silent' }) });
+  await sim.start();
+  const phone = `1065${Math.floor(Math.random() * 1e9)}`;
+  sim.accounts.addWhatsAppNumber({ phoneNumberId: phone, wabaId: `1022${phone}`, tokens: [token] });
+  const integration = await createIntegrationsRepository({
+    pool,
+    cipher: createTokenCipher(encryptionKeys),
+  }).create({ channel: 'whatsapp', phoneNumberId: phone, wabaId: `1022${phone}`, token });
+  return { sim, phone, integration };
 }

@@ -1,12 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createIntegrationsRepository, createTokenCipher } from '@omnistream/integrations';
-import { createLogger } from '@omnistream/logger';
-import { createMetaSim, type MetaSim, syntheticMediaSha256 } from '@omnistream/meta-sim';
+import { type MetaSim, syntheticMediaSha256 } from '@omnistream/meta-sim';
 import { freePorts, uniqueTopicNames, useTestDatabase } from '@omnistream/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startGatewayProcess } from './gateway-process.ts';
+import { simWithWhatsAppNumber, startGatewayProcess } from './gateway-process.ts';
 
 const keys = [{ id: 'k1', key: randomBytes(32) }];
 const ADMIN_KEY = `osk_${randomBytes(32).toString('base64url')}`;
@@ -62,14 +60,9 @@ describe('api-gateway process (pnpm start:api-gateway): a 100 MB document stream
   });
 
   it("streams a customer's 100 MB PDF byte for byte, with Meta's sha256, while its RSS grows by less than 30 MB", async () => {
-    sim = createMetaSim({ logger: createLogger({ name: 'meta-sim', level: 'silent' }) });
-    await sim.start();
-    const phone = `1065${Math.floor(Math.random() * 1e9)}`;
-    sim.accounts.addWhatsAppNumber({ phoneNumberId: phone, wabaId: `1022${phone}`, tokens: [TOKEN] });
-    const integration = await createIntegrationsRepository({
-      pool: db.pool,
-      cipher: createTokenCipher(keys),
-    }).create({ channel: 'whatsapp', phoneNumberId: phone, wabaId: `1022${phone}`, token: TOKEN });
+    const world = await simWithWhatsAppNumber(db.pool, keys, TOKEN);
+    sim = world.sim;
+    const { phone, integration } = world;
     const [port] = await freePorts(1);
     const gateway = await startGatewayProcess({
       databaseUrl: db.url,

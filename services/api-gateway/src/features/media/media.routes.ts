@@ -195,7 +195,7 @@ export function registerMediaRoutes(app: AdminApp, deps: MediaRouteDeps): void {
 }
 
 const etagOf = (sha256: string) => `"${sha256}"`;
-const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
+const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 
 function lastPathSegment(url: string): string | undefined {
   try {
