@@ -155,6 +155,8 @@ export const retentionBlock = {
   RETENTION_DEAD_LETTERS_UNREPLAYED_DAYS: retentionDays.default(0),
   /** Days a quarantined webhook (the ingestor could not publish it) is kept for inspection. */
   RETENTION_QUARANTINE_DAYS: retentionDays.default(30),
+  /** Days a received message or echo stays in the api-gateway's message log (the conversation views). */
+  MESSAGE_LOG_RETENTION_DAYS: retentionDays.default(30),
   /** How often the purge runs (one replica at a time, under a PostgreSQL advisory lock). */
   RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
   /** Rows per DELETE statement: a first purge of a large table never holds long locks. */

@@ -22,6 +22,7 @@ export interface RetentionDays {
   deadLettersDays: number;
   deadLettersUnreplayedDays: number;
   quarantineDays: number;
+  messageLogDays: number;
 }
 
 const olderThan = (column: string) => `${column} < now() - make_interval(days => $1)`;
@@ -55,6 +56,13 @@ export function retentionRules(days: RetentionDays): RetentionRule[] {
       days: days.quarantineDays,
       where: olderThan('quarantined_at'),
       requires: { table: 'inbound_spool_quarantine', column: 'quarantined_at' },
+    },
+    {
+      table: 'message_log',
+      what: 'received messages and echoes that happened before the cutoff',
+      days: days.messageLogDays,
+      // occurred_at (Meta's time) is what the conversation views order by, and it never changes.
+      where: olderThan('occurred_at'),
     },
   ];
 }

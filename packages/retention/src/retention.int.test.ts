@@ -11,6 +11,7 @@ const SETTINGS: RetentionSettings = {
   deadLettersDays: 30,
   deadLettersUnreplayedDays: 0,
   quarantineDays: 30,
+  messageLogDays: 30,
   intervalMs: 3_600_000,
   batchSize: 5_000,
 };
@@ -175,7 +176,7 @@ describe('retention purge (real PostgreSQL)', () => {
     const keepAll = await createRetention({
       pool: db.pool,
       logger,
-      settings: { ...SETTINGS, outboundDays: 0, deadLettersDays: 0, quarantineDays: 0 },
+      settings: { ...SETTINGS, outboundDays: 0, deadLettersDays: 0, quarantineDays: 0, messageLogDays: 0 },
     }).runOnce();
     expect(keepAll.ran).toBe(false);
     expect(await outboundIds()).toEqual(new Set([veryOld]));

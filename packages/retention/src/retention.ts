@@ -36,6 +36,7 @@ export function retentionSettings(config: {
   RETENTION_DEAD_LETTERS_DAYS: number;
   RETENTION_DEAD_LETTERS_UNREPLAYED_DAYS: number;
   RETENTION_QUARANTINE_DAYS: number;
+  MESSAGE_LOG_RETENTION_DAYS: number;
   RETENTION_INTERVAL_MS: number;
   RETENTION_BATCH_SIZE: number;
 }): RetentionSettings {
@@ -44,6 +45,7 @@ export function retentionSettings(config: {
     deadLettersDays: config.RETENTION_DEAD_LETTERS_DAYS,
     deadLettersUnreplayedDays: config.RETENTION_DEAD_LETTERS_UNREPLAYED_DAYS,
     quarantineDays: config.RETENTION_QUARANTINE_DAYS,
+    messageLogDays: config.MESSAGE_LOG_RETENTION_DAYS,
     intervalMs: config.RETENTION_INTERVAL_MS,
     batchSize: config.RETENTION_BATCH_SIZE,
   };

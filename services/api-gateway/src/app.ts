@@ -32,6 +32,7 @@ export interface GatewayRoutes {
   fbe: RegisterRoutes;
   contacts: RegisterRoutes;
   quarantine: RegisterRoutes;
+  conversations: RegisterRoutes;
   media: RegisterRoutes;
   /** Outside /admin: the start routes authenticate the admin themselves, callbacks by their state. */
   oauth: RegisterRoutes;
@@ -62,6 +63,9 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
     ...publicServerOptions({ logger: deps.logger, limits, bodyLimit: 1024 * 1024 }),
     // request.ip (the admin auth limiter's key) is X-Forwarded-For's client only behind these.
     trustProxy: deps.trustedProxies?.length ? [...deps.trustedProxies] : false,
+    // Room for a 128-character contact id, percent-encoded, in a path (fastify's default is 100;
+    // longer segments get 414 before any schema runs); each route's schema bounds its own params.
+    maxParamLength: 256,
   }).withTypeProvider<ZodTypeProvider>();
   capConnections(app, limits);
   // fastify's own JSON parser (with its prototype-poisoning checks) behind a nesting bound: zod and
@@ -129,6 +133,7 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
         routes.fbe(admin);
         routes.contacts(admin);
         routes.quarantine(admin);
+        routes.conversations(admin);
         routes.media(admin);
       },
       { prefix: '/admin' },

@@ -23,6 +23,7 @@ import type { Registry } from 'prom-client';
 import { buildApp } from './app.ts';
 import { startAdminKeys } from './features/admin-keys/index.ts';
 import { startContacts } from './features/contacts/index.ts';
+import { startConversations } from './features/conversations/index.ts';
 import { startDlq } from './features/dlq/index.ts';
 import { startFbe } from './features/fbe/index.ts';
 import { startInbound } from './features/inbound/index.ts';
@@ -203,6 +204,7 @@ export async function startGateway(deps: {
       ...settings.media,
     });
     const quarantine = startQuarantine({ pool });
+    const conversations = startConversations({ pool, integrations, logger });
     const dlq = startDlq({
       pool,
       kafka,
@@ -221,7 +223,7 @@ export async function startGateway(deps: {
         logger,
         groupId: `${settings.groupId}.inbound`,
         topic: settings.topics.inbound,
-        handlers: { template_status: templates.onTemplateStatus, ...fbe.handlers },
+        handlers: { template_status: templates.onTemplateStatus, ...fbe.handlers, ...conversations.handlers },
       }),
     );
     onShutdown('stop DLQ mirror', () => dlqMirror.stop());
@@ -259,6 +261,7 @@ export async function startGateway(deps: {
         fbe: fbe.routes,
         contacts: contacts.routes,
         quarantine: quarantine.routes,
+        conversations: conversations.routes,
         media: media.routes,
         oauth: oauth.routes,
       },

@@ -5,7 +5,7 @@ export type { InboundEventHandlers } from './inbound-events.consumer.ts';
 
 /**
  * The inbound-events consumer: hands each event kind to the feature that handles it (templates,
- * fbe). It has no routes; it resolves once its group has formed.
+ * fbe, conversations). It has no routes; it resolves once its group has formed.
  */
 export function startInbound(options: InboundEventsConsumerOptions): Promise<BackgroundConsumer> {
   return startInboundEventsConsumer(options);
