@@ -9,6 +9,8 @@ export interface OutboundError {
   metaCode?: number | undefined;
   metaSubcode?: number | undefined;
   fbtraceId?: string | undefined;
+  /** Every error Meta reported on a failed status, the first (the one above) included. */
+  metaErrors?: { code: number; title: string; message?: string; details?: string }[] | undefined;
 }
 
 export interface StatusChange {

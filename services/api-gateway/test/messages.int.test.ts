@@ -564,6 +564,45 @@ describe('POST /admin/messages and GET /admin/messages/:commandId (real PostgreS
     expect(missing.body.error.code).toBe('GW_NOT_FOUND');
   });
 
+  it('GET shows every error Meta reported on a failed status, not only the first', async () => {
+    const outbound = createOutboundMessagesRepository({ pool: db.pool });
+    const queued = await send({
+      integrationId: wa.id,
+      to: '16505550107',
+      message: { type: 'text', text: 'c' },
+    });
+    const id = queued.body.commandId as string;
+    await outbound.markSending(id, 1);
+    await outbound.markSent(id, { metaMessageId: `wamid.${id}`, attempts: 1 });
+    // As the sender's status tracker records a `failed` status carrying two of Meta's errors.
+    const metaErrors = [
+      { code: 131049, title: 'Per-user marketing limit', message: 'Healthy ecosystem engagement' },
+      {
+        code: 131026,
+        title: 'Message undeliverable',
+        details: 'Receiver is incapable of receiving this message',
+      },
+    ];
+    const error = {
+      code: 'GRAPH_131049',
+      message: 'Healthy ecosystem engagement (also: 131026 Message undeliverable)',
+      retryable: false,
+      metaCode: 131049,
+      metaErrors,
+    };
+    await outbound.applyStatus({
+      metaMessageId: `wamid.${id}`,
+      status: 'failed',
+      at: new Date().toISOString(),
+      error,
+    });
+    const res = await world.call('GET', `/admin/messages/${id}`);
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('failed');
+    expect(res.body.lastError).toEqual(error);
+    expect(res.body.history.at(-1)).toMatchObject({ status: 'failed', error: { metaErrors } });
+  });
+
   it('documents both routes in the OpenAPI document, behind the admin key', async () => {
     const doc = (await world.gateway.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(doc.paths['/admin/messages'].post.requestBody).toBeDefined();

@@ -20,6 +20,17 @@ const SendErrorView = z.object({
   metaCode: z.number().optional(),
   metaSubcode: z.number().optional(),
   fbtraceId: z.string().optional(),
+  metaErrors: z
+    .array(
+      z.object({
+        code: z.int(),
+        title: z.string(),
+        message: z.string().optional(),
+        details: z.string().optional(),
+      }),
+    )
+    .optional()
+    .describe('every error Meta reported on a failed status (WhatsApp may send several), the first included'),
 });
 
 const MessageView = z.object({
