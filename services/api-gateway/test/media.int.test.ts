@@ -127,6 +127,23 @@ describe('media through the gateway (real PostgreSQL, broker and meta-sim over H
     wa.token = newToken;
   });
 
+  it("answers 502 naming the integration's token when Meta refuses it, without showing it", async () => {
+    // A number of its own: its token is revoked at Meta while the gateway still holds it.
+    const other = await whatsAppIntegration(world);
+    tokensUsed.push(other.token);
+    const item = world.sim.media.add({
+      mimeType: 'image/png',
+      data: randomBytes(500),
+      phoneNumberId: other.phoneNumberId,
+    });
+    world.sim.accounts.revokeToken(other.token);
+    const res = await download(mediaPath(item.id, other.integration.id));
+    expect(res.status, res.text).toBe(502);
+    expect(res.body.error.code).toBe('GW_UPSTREAM');
+    expect(res.body.error.message).toMatch(/integration's token is invalid or expired/);
+    expect(res.body.error.meta.code).toBe(190);
+  });
+
   it('answers 503 with Retry-After when Meta throttles', async () => {
     const picture = customerPicture(1_000);
     world.sim.faults.add({
