@@ -16,6 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
+import { buildConsole } from './build-console.ts';
 import { SERVICES, type ServiceName } from './service-command.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -39,6 +40,8 @@ export function checkFileReferences(bundle: string): string[] {
 }
 
 export async function buildServices(root = ROOT): Promise<string[]> {
+  // The gateway serves the console's files: they exist before its bundle is checked.
+  await buildConsole();
   const outputs: string[] = [];
   for (const service of SERVICES) {
     const file = bundlePath(service, root);
@@ -74,6 +77,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const outputs = await buildServices();
   const took = Math.round(performance.now() - started);
   console.log(
-    `build: ${outputs.map((o) => relative(ROOT, dirname(dirname(o)))).join(', ')} bundled in ${took} ms`,
+    `build: ${outputs.map((o) => relative(ROOT, dirname(dirname(o)))).join(', ')} bundled (and the console built) in ${took} ms`,
   );
 }

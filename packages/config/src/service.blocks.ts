@@ -111,6 +111,10 @@ export const apiGatewayBlock = {
    * so the first admin call works without `pnpm admin:create-key`. At least 32 characters.
    */
   ADMIN_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** How long a console sign-in lasts (docs/console.md); revoking the admin key ends it sooner. */
+  CONSOLE_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  /** Live update streams (the console's server-sent events) open at once; more get 503. */
+  CONSOLE_MAX_STREAMS: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Failed admin authentications allowed per client IP per minute before 429. */
   ADMIN_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   /** Reverse proxies whose X-Forwarded-For names the client (failed-auth limits are per client); unset: nobody's. */

@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Logger } from '@omnistream/logger';
@@ -34,8 +35,12 @@ export interface GatewayRoutes {
   quarantine: RegisterRoutes;
   conversations: RegisterRoutes;
   media: RegisterRoutes;
+  /** The console's live update stream (/admin/stream). */
+  liveUpdates: RegisterRoutes;
   /** Outside /admin: the start routes authenticate the admin themselves, callbacks by their state. */
   oauth: RegisterRoutes;
+  /** Outside /admin: the console's pages and its sign-in (session) routes. */
+  console: RegisterRoutes;
 }
 
 export interface GatewayAppDeps {
@@ -54,7 +59,7 @@ export interface GatewayAppDeps {
   respondToFailure?: FailureResponder | undefined;
 }
 /** Every admin route's OpenAPI security requirement: the bearer admin key. */
-const ADMIN_SECURITY = [{ adminKey: [] }];
+const ADMIN_SECURITY: Record<string, string[]>[] = [{ adminKey: [] }, { consoleSession: [] }];
 
 /** The gateway's HTTP app. Never listens: main.ts does, tests use inject() or listen on port 0. */
 export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
@@ -87,6 +92,8 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
   // The one error handler: PostgreSQL being down is a 503 with Retry-After wherever it happens.
   registerErrorHandler(app, { translate: databaseUnavailable, respond: deps.respondToFailure });
   instrumentHttp(app, deps.registry);
+  // The console's session cookie (docs/console.md); read by the admin auth hook.
+  await app.register(fastifyCookie);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -99,7 +106,15 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
         version: '1.0.0',
       },
       components: {
-        securitySchemes: { adminKey: { type: 'http', scheme: 'bearer', description: 'admin API key' } },
+        securitySchemes: {
+          adminKey: { type: 'http', scheme: 'bearer', description: 'admin API key' },
+          consoleSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'osg_session',
+            description: 'the console session (POST /console/session); state-changing calls add X-CSRF-Token',
+          },
+        },
       },
     },
     transform: jsonSchemaTransform,
@@ -135,10 +150,12 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
         routes.quarantine(admin);
         routes.conversations(admin);
         routes.media(admin);
+        routes.liveUpdates(admin);
       },
       { prefix: '/admin' },
     );
     routes.oauth(api as unknown as AdminApp);
+    routes.console(api as unknown as AdminApp);
   });
 
   // During shutdown every response closes its connection, so keep-alive clients move on.

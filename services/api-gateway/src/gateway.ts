@@ -21,7 +21,13 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { buildApp } from './app.ts';
+import { CONSOLE_DIR } from './console-dir.ts';
 import { startAdminKeys } from './features/admin-keys/index.ts';
+import {
+  type ConsoleSettings,
+  createConsoleSessionsRepository,
+  startConsole,
+} from './features/console/index.ts';
 import { startContacts } from './features/contacts/index.ts';
 import { startConversations } from './features/conversations/index.ts';
 import { startDlq } from './features/dlq/index.ts';
@@ -72,6 +78,8 @@ export interface GatewaySettings {
   instagramTokenRefresh: { intervalMs: number; refreshWithinDays: number };
   /** ADMIN_API_KEY: stored (hashed) as the `bootstrap` key at start-up. */
   bootstrapAdminKey?: string | undefined;
+  /** CONSOLE_*; default: the built console, 12-hour sessions, 20 live update streams. */
+  console?: Partial<ConsoleSettings> | undefined;
 }
 
 export interface Gateway {
@@ -121,6 +129,7 @@ export async function startGateway(deps: {
     keys: adminKeys.repository,
     limiter: createAuthFailureLimiter({ failuresPerMinute: settings.authFailuresPerMinute }),
     onFailure: metrics.authFailure,
+    sessions: createConsoleSessionsRepository({ pool }),
   };
   const onShutdown = (name: string, run: ShutdownStep['run']) => shutdownSteps.unshift({ name, run });
 
@@ -205,6 +214,11 @@ export async function startGateway(deps: {
     });
     const quarantine = startQuarantine({ pool });
     const conversations = startConversations({ pool, integrations, logger });
+    const consoleFeature = startConsole({
+      settings: { dir: CONSOLE_DIR, sessionHours: 12, maxStreams: 20, ...settings.console },
+      auth,
+      messageLog: conversations.handlers,
+    });
     const dlq = startDlq({
       pool,
       kafka,
@@ -223,7 +237,11 @@ export async function startGateway(deps: {
         logger,
         groupId: `${settings.groupId}.inbound`,
         topic: settings.topics.inbound,
-        handlers: { template_status: templates.onTemplateStatus, ...fbe.handlers, ...conversations.handlers },
+        handlers: {
+          template_status: templates.onTemplateStatus,
+          ...fbe.handlers,
+          ...consoleFeature.handlers,
+        },
       }),
     );
     onShutdown('stop DLQ mirror', () => dlqMirror.stop());
@@ -263,7 +281,9 @@ export async function startGateway(deps: {
         quarantine: quarantine.routes,
         conversations: conversations.routes,
         media: media.routes,
+        liveUpdates: consoleFeature.adminRoutes,
         oauth: oauth.routes,
+        console: consoleFeature.routes,
       },
     });
     return { app, registry, pool, producer, graph, integrations, tokenProvider, readiness, shutdownSteps };

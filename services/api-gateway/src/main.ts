@@ -54,6 +54,7 @@ await runService({
           refreshWithinDays: config.INSTAGRAM_TOKEN_REFRESH_WITHIN_DAYS,
         },
         bootstrapAdminKey: config.ADMIN_API_KEY,
+        console: { sessionHours: config.CONSOLE_SESSION_HOURS, maxStreams: config.CONSOLE_MAX_STREAMS },
       },
     });
     // Consumers, timers and the producer: stopped after HTTP and retention, even if what follows fails.

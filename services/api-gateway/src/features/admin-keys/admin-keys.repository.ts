@@ -11,7 +11,8 @@ export interface AdminKey {
   revokedAt: Date | null;
 }
 
-interface Row {
+/** An admin_api_keys row as selected with `*`. */
+export interface AdminKeyRow {
   id: string;
   name: string;
   key_hash: Buffer;
@@ -21,7 +22,8 @@ interface Row {
   revoked_at: Date | null;
 }
 
-const toKey = (r: Row): AdminKey => ({
+/** A row as listed: never the key or its hash. */
+export const toKey = (r: AdminKeyRow): AdminKey => ({
   id: r.id,
   name: r.name,
   prefix: shownHint(r.key_prefix),
@@ -72,11 +74,11 @@ export function createAdminKeysRepository(deps: { pool: Pool }): AdminKeysReposi
 
   return {
     async create({ name, key = generateAdminKey() }) {
-      const { rows } = await pool.query<Row>(
+      const { rows } = await pool.query<AdminKeyRow>(
         'INSERT INTO admin_api_keys (name, key_hash, key_prefix) VALUES ($1, $2, $3) RETURNING *',
         [name, hashKey(key), keyHint(key)],
       );
-      return { key, adminKey: toKey(rows[0] as Row) };
+      return { key, adminKey: toKey(rows[0] as AdminKeyRow) };
     },
 
     async ensure({ name, key }) {
@@ -93,7 +95,7 @@ export function createAdminKeysRepository(deps: { pool: Pool }): AdminKeysReposi
 
     async authenticate(key) {
       const hash = hashKey(key);
-      const { rows } = await pool.query<Row>(
+      const { rows } = await pool.query<AdminKeyRow>(
         'SELECT * FROM admin_api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
         [hash],
       );
@@ -111,13 +113,13 @@ export function createAdminKeysRepository(deps: { pool: Pool }): AdminKeysReposi
     },
 
     async list() {
-      const { rows } = await pool.query<Row>('SELECT * FROM admin_api_keys ORDER BY created_at, id');
+      const { rows } = await pool.query<AdminKeyRow>('SELECT * FROM admin_api_keys ORDER BY created_at, id');
       return rows.map(toKey);
     },
 
     async revoke(id) {
       if (!UUID.test(id)) return null;
-      const { rows } = await pool.query<Row>(
+      const { rows } = await pool.query<AdminKeyRow>(
         `UPDATE admin_api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *`,
         [id],
       );

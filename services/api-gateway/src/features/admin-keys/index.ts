@@ -6,8 +6,10 @@ import { registerAdminKeyRoutes } from './admin-keys.routes.ts';
 
 export {
   type AdminKey,
+  type AdminKeyRow,
   type AdminKeysRepository,
   createAdminKeysRepository,
+  toKey,
 } from './admin-keys.repository.ts';
 
 export interface AdminKeys {

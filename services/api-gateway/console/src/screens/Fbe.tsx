@@ -1,0 +1,5 @@
+import { PageHeader } from '../ui/kit.tsx';
+
+export function Fbe() {
+  return <PageHeader title="FBE installations" />;
+}
