@@ -1,13 +1,9 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { useTestDatabase } from '@omnistream/testing';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot } from './browser.ts';
 import { type GatewayWorld, startGatewayWorld } from './harness.ts';
 
-// Debian's chromium package (`apt-get install chromium`; .ci/run installs it).
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOT = path.resolve(import.meta.dirname, '../../../test-results/api-gateway-docs.png');
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 describe('/docs in headless Chromium', () => {
@@ -17,26 +13,9 @@ describe('/docs in headless Chromium', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is missing at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium)`,
-      );
-    }
     world = await startGatewayWorld(db.pool);
     baseUrl = await world.gateway.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // Without the background-networking flags Chromium keeps dialling Google on this closed network.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
@@ -66,9 +45,7 @@ describe('/docs in headless Chromium', () => {
     // The bearer scheme is offered, so an admin can try routes from the page.
     expect(await page.locator('.btn.authorize').count()).toBeGreaterThan(0);
 
-    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
     // A blank or error page is a few KB; a rendered operation list is far more.
-    expect(statSync(SCREENSHOT).size).toBeGreaterThan(30_000);
+    await screenshot(page, 'api-gateway-docs', 30_000);
   }, 60_000);
 });

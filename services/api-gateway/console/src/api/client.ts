@@ -57,3 +57,14 @@ export async function must<T>(call: Promise<{ data?: T; error?: unknown; respons
   }
   return data;
 }
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type JsonOf<R> = R extends { content: { 'application/json': infer J } } ? J : never;
+/** The JSON a route answers on success (200, else 201), e.g. `Ok<'/admin/dlq', 'get'>`. */
+export type Ok<P extends keyof paths, M extends Method> = paths[P][M] extends { responses: infer R }
+  ? R extends { 200: infer A }
+    ? JsonOf<A>
+    : R extends { 201: infer B }
+      ? JsonOf<B>
+      : never
+  : never;

@@ -143,7 +143,7 @@ export function useLoad<T>(
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(true);
   const generation = useRef(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the load depends on
+  // `deps` (not `load`, a new function every render) say when to load again.
   const reload = useCallback(async () => {
     const mine = ++generation.current;
     setLoading(true);

@@ -95,6 +95,8 @@ export function createLiveUpdates(deps: { maxStreams: number }): LiveUpdates {
             'content-type': 'text/event-stream; charset=utf-8',
             'cache-control': 'no-store',
             'x-accel-buffering': 'no',
+            // The connection ends with the stream: at shutdown it is not left open as keep-alive.
+            connection: 'close',
           });
           const write = (chunk: string) => {
             res.write(chunk);
