@@ -44,7 +44,10 @@ RUN pnpm install --offline --frozen-lockfile --prod --filter '{./services/*}...'
 # here on its own, at the version package.json pins (pnpm check:deploy compares them), and linked
 # where the build script imports it; nothing of it reaches the runtime image.
 FROM prod AS build
-RUN npm install --global --no-audit --no-fund --loglevel=error --prefix /opt/bundler rolldown@1.2.19 \
+# The console (docs/console.md) is built by Vite, a dependency of its own package only: installed
+# here, in the stage that is thrown away, with the versions the lockfile pins.
+RUN pnpm install --frozen-lockfile --filter @omnistream/console --store-dir "$PNPM_STORE" \
+  && npm install --global --no-audit --no-fund --loglevel=error --prefix /opt/bundler rolldown@1.2.19 \
   && ln -s /opt/bundler/lib/node_modules/rolldown /app/node_modules/rolldown \
   && node scripts/build-services.ts
 
@@ -58,6 +61,7 @@ COPY --from=prod /app /app
 COPY --from=build /app/services/webhook-ingestor/dist /app/services/webhook-ingestor/dist
 COPY --from=build /app/services/message-sender/dist /app/services/message-sender/dist
 COPY --from=build /app/services/api-gateway/dist /app/services/api-gateway/dist
+COPY --from=build /app/services/api-gateway/console/dist /app/services/api-gateway/console/dist
 USER node
 # webhook-ingestor, api-gateway, message-sender (/healthz, /readyz, /metrics only).
 EXPOSE 3000 3001 3002

@@ -143,6 +143,16 @@ function checkDockerfile(): void {
     if (!runtime.some((i) => i.keyword === 'COPY' && i.args.startsWith('--from') && i.args.includes(dist)))
       problem(file, `the final stage does not copy ${dist} (start:${service} runs ${entry})`);
   }
+  // The api-gateway serves the built console from services/api-gateway/console/dist.
+  if (
+    !runtime.some(
+      (i) => i.keyword === 'COPY' && i.args.startsWith('--from') && i.args.includes('console/dist'),
+    )
+  )
+    problem(
+      file,
+      'the final stage does not copy services/api-gateway/console/dist (the console the gateway serves)',
+    );
   if (instructions.some((i) => i.keyword === 'ADD' && /https?:\/\//.test(i.args)))
     problem(file, 'ADD of a URL: download in a RUN with a checksum instead');
 

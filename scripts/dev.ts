@@ -310,6 +310,7 @@ async function supervise(): Promise<void> {
       'ready:',
       `  webhook-ingestor  ${ingestorUrl}/webhook/whatsapp (…/instagram, …/messenger, …/fbe)`,
       `  api-gateway       ${gatewayUrl}/admin (API docs: ${gatewayUrl}/docs; admin key: ${adminKeyNote})`,
+      `  console           ${gatewayUrl}/console (sign in with the admin key)`,
       `  message-sender    ${senderOpsUrl}/metrics (ops only)`,
       `  meta-sim          ${metaSimUrl}/_sim/state (the Graph API stand-in)`,
       `  Kafka             ${brokers.join(',')}${broker ? ' (bundled, development only)' : ''}`,

@@ -90,6 +90,7 @@ export {
   WHATSAPP_MEDIA_OPTIONS,
   WHATSAPP_MEDIA_TYPES,
 } from './outbound-message.ts';
+export { outboundPreview } from './outbound-preview.ts';
 export {
   EVENT_CHANNELS,
   type EventChannel,

@@ -25,6 +25,8 @@ export interface OutboundMessagesRepository {
     channel: OutboundMessage['channel'];
     recipient: string;
     messageType: string;
+    /** What a conversation view shows of it (outboundPreview). */
+    preview?: string | null | undefined;
   }): Promise<OutboundMessage>;
   /**
    * The sender takes a command: a command seen for the first time is recorded as queued and, in
@@ -44,6 +46,7 @@ export interface OutboundMessagesRepository {
     channel: OutboundMessage['channel'];
     recipient: string;
     messageType: string;
+    preview?: string | null | undefined;
     claimant?: string | undefined;
   }): Promise<{ message: OutboundMessage; created: boolean; claimLive: boolean }>;
   /** The row as claimForSend returns an existing one, to watch a command another sender holds. */
@@ -128,8 +131,8 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
       const { rows } = await pool.query<Row>({
         name: 'outbound_claim',
         text: `WITH ins AS (
-           INSERT INTO outbound_messages (command_id, integration_id, channel, recipient, message_type, history)
-           VALUES ($1, $2, $3, $4, $5, jsonb_build_array(jsonb_build_object('status', 'queued', 'at', $6::text)))
+           INSERT INTO outbound_messages (command_id, integration_id, channel, recipient, message_type, history, preview)
+           VALUES ($1, $2, $3, $4, $5, jsonb_build_array(jsonb_build_object('status', 'queued', 'at', $6::text)), $7)
            ON CONFLICT (command_id) DO NOTHING RETURNING *)
          SELECT * FROM ins UNION ALL SELECT * FROM outbound_messages WHERE command_id = $1 LIMIT 1`,
         values: [
@@ -139,6 +142,7 @@ export function createOutboundMessagesRepository(deps: { pool: Pool }): Outbound
           input.recipient,
           input.messageType,
           new Date().toISOString(),
+          input.preview ?? null,
         ],
       });
       return toMessage(rows[0] as Row);

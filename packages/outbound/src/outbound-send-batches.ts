@@ -21,15 +21,15 @@ export function createSendPathBatches(pool: Pool) {
     const { rows } = await pool.query<Row & { created: boolean; claim_live: boolean }>({
       name: 'outbound_claim_for_send',
       text: `WITH input AS (
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::text[])
-             AS t(command_id, integration_id, channel, recipient, message_type, claimant)),
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::text[], $8::text[])
+             AS t(command_id, integration_id, channel, recipient, message_type, claimant, preview)),
          ins AS (
            INSERT INTO outbound_messages (command_id, integration_id, channel, recipient, message_type, status, history,
-                                          claimed_by, claimed_at)
+                                          claimed_by, claimed_at, preview)
            SELECT command_id, integration_id, channel, recipient, message_type, 'sending',
                   jsonb_build_array(jsonb_build_object('status', 'queued', 'at', $6::text),
                                     jsonb_build_object('status', 'sending', 'at', $6::text)),
-                  claimant, now()
+                  claimant, now(), preview
            FROM input
            ON CONFLICT (command_id) DO NOTHING RETURNING *)
          SELECT *, true AS created, true AS claim_live FROM ins
@@ -44,6 +44,7 @@ export function createSendPathBatches(pool: Pool) {
         inputs.map((i) => i.messageType),
         new Date().toISOString(),
         inputs.map((i) => i.claimant ?? null),
+        inputs.map((i) => i.preview ?? null),
       ],
     });
     // Rows inserted now come from `ins`; rows that existed come from the table (the statement's

@@ -181,7 +181,8 @@ describe('conversations: the message log and its admin lists (real PostgreSQL, b
         contactId: alice,
         lastMessageAt: expect.any(String),
         lastDirection: 'out',
-        lastPreview: null,
+        // A send shows its text (outbound_messages.preview, migration 014).
+        lastPreview: 'you are welcome',
         inboundCount: 3,
         outboundCount: 3,
       },
@@ -212,7 +213,7 @@ describe('conversations: the message log and its admin lists (real PostgreSQL, b
       direction: 'out',
       at: expect.any(String),
       type: 'text',
-      preview: null,
+      preview: 'you are welcome',
       metaMessageId: null,
       status: 'queued',
     });

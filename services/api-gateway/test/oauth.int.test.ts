@@ -173,6 +173,8 @@ describe('OAuth onboarding (real PostgreSQL, broker and meta-sim over HTTP)', ()
       expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(res.text).toContain('Instagram connected');
       expect(res.text).toContain(`${IG.username} (${IG.id}): new connection`);
+      // Back to where the admin started it (docs/console.md).
+      expect(res.text).toContain('<a href="/console/integrations">Back to the console</a>');
 
       const [integration, ...more] = await active('instagram');
       expect(more).toEqual([]);
@@ -261,6 +263,7 @@ describe('OAuth onboarding (real PostgreSQL, broker and meta-sim over HTTP)', ()
       expect(res.status).toBe(400);
       expect(res.text).toContain('Instagram was not connected');
       expect(res.text).toContain('expired');
+      expect(res.text).toContain('<a href="/console/integrations">Back to the console</a>');
       const [after] = await active('instagram');
       expect(after?.rotatedAt).toEqual(before?.rotatedAt);
     });

@@ -1,4 +1,4 @@
-import type { SendCommand } from '@omnistream/events';
+import { outboundPreview, type SendCommand } from '@omnistream/events';
 import { type OutboundMessage, SENT_OR_LATER } from '@omnistream/outbound';
 import { awaitLiveClaim } from '../in-doubt.ts';
 import type { SendProcessorDeps } from './types.ts';
@@ -31,6 +31,7 @@ export async function claimCommand(
     channel: command.channel,
     recipient: command.to,
     messageType: command.message.type,
+    preview: outboundPreview(command.message),
     claimant: deps.instanceId,
   });
   const { created } = claimed;

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, must } from '../api/client.ts';
 import { Field, Notice, useAction, useLoad } from '../ui/kit.tsx';
 
@@ -22,6 +22,8 @@ export function ReplyBox(props: {
 }) {
   const templateOnly = props.channel === 'whatsapp' && !props.windowOpen;
   const [mode, setMode] = useState<'text' | 'template'>(templateOnly ? 'template' : 'text');
+  // The window opens when the conversation has loaded (or a customer writes) and closes with time.
+  useEffect(() => setMode(templateOnly ? 'template' : 'text'), [templateOnly]);
   const [text, setText] = useState('');
   const [template, setTemplate] = useState('');
   const [params, setParams] = useState<string[]>([]);

@@ -29,7 +29,12 @@ const ConversationView = z.object({
   contactId: z.string(),
   lastMessageAt: z.iso.datetime(),
   lastDirection: z.enum(['in', 'out']),
-  lastPreview: z.string().nullable().describe('text or caption of the last message; null for a send'),
+  lastPreview: z
+    .string()
+    .nullable()
+    .describe(
+      "text or caption of the last message (a send's text, caption or template name); null when it has none",
+    ),
   inboundCount: z.int().describe('messages received from the customer'),
   outboundCount: z.int().describe("the business's sends, and echoes of sends made outside the gateway"),
 });
@@ -39,7 +44,12 @@ const MessageView = z.object({
   direction: z.enum(['in', 'out']),
   at: z.iso.datetime().describe("Meta's time of a received message or echo; when a send was queued"),
   type: z.string().describe('message type (text, image, template, ...)'),
-  preview: z.string().nullable().describe('text or caption, at most 500 characters; null for a send'),
+  preview: z
+    .string()
+    .nullable()
+    .describe(
+      "text or caption, at most 500 characters; a send's text, caption, template name or interactive body; null when it has none (and for sends recorded before 014_outbound_preview)",
+    ),
   metaMessageId: z.string().nullable().describe('wamid / mid; null for a send not yet accepted by Meta'),
   status: z
     .enum(['queued', 'sending', 'sent', 'delivered', 'read', 'played', 'failed'])

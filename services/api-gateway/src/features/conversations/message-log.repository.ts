@@ -68,7 +68,7 @@ const LOGGED = `SELECT 'l'::text AS src, m.event_id AS id, m.contact_id, m.occur
     COALESCE(m.payload #>> '{media,fetchPath}', m.payload #>> '{attachments,0,fetchPath}') AS fetch_path
   FROM message_log m`;
 const SENT = `SELECT 's'::text AS src, o.command_id AS id, o.recipient AS contact_id, o.created_at AS at,
-    'out'::text AS direction, o.message_type AS type, NULL::text AS preview, o.meta_message_id, o.status,
+    'out'::text AS direction, o.message_type AS type, o.preview, o.meta_message_id, o.status,
     o.last_error, NULL::text AS fetch_path
   FROM outbound_messages o`;
 

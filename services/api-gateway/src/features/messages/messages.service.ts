@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { commandKey, type SendCommand, SendCommandSchema } from '@omnistream/events';
+import { commandKey, outboundPreview, type SendCommand, SendCommandSchema } from '@omnistream/events';
 import type { IntegrationsRepository } from '@omnistream/integrations';
 import type { Producer } from '@omnistream/kafka';
 import type { Logger } from '@omnistream/logger';
@@ -124,6 +124,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
         channel: command.channel,
         recipient: command.to,
         messageType: command.message.type,
+        preview: outboundPreview(command.message),
       });
       return row.status;
     } catch (err) {

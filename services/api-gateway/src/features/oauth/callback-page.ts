@@ -48,11 +48,14 @@ export function sendHtml(reply: FastifyReply, status: number, page: PageContent)
     ? `<ul>${page.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`
     : '';
   const footer = page.footer ? `<p class="muted">${escapeHtml(page.footer)}</p>` : '';
+  // The admin started the flow from the console (docs/console.md) or with a link: either way, this
+  // takes them back to the integrations (the console asks to sign in when there is no session).
+  const back = '<p><a href="/console/integrations">Back to the console</a></p>';
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(page.title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1c1e21}.muted{color:#606770;font-size:.875rem}</style>
-</head><body><h1>${escapeHtml(page.title)}</h1><p>${escapeHtml(page.lead)}</p>${items}${footer}</body></html>
+</head><body><h1>${escapeHtml(page.title)}</h1><p>${escapeHtml(page.lead)}</p>${items}${back}${footer}</body></html>
 `;
   return reply
     .status(status)
