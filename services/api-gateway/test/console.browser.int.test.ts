@@ -132,6 +132,8 @@ describe('console in headless Chromium against the whole stack', () => {
     await page.getByRole('button', { name: 'Save token' }).click();
     await page.getByRole('status').filter({ hasText: 'Token rotated' }).waitFor();
     await row.getByText(`…${tokens[1]?.slice(-4)}`).waitFor();
+    // Usable at 1280×800: nothing wider than the window.
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1280);
     expect(await accessibilityViolations()).toEqual([]);
     await screenshot(page, 'console-integrations');
   });

@@ -5,11 +5,11 @@ import { navigate, useRoute } from './router.ts';
 import { ApiKeys } from './screens/ApiKeys.tsx';
 import { Conversation } from './screens/Conversation.tsx';
 import { Conversations } from './screens/Conversations.tsx';
-import { DeadLetters } from './screens/DeadLetters.tsx';
+import { DeadLetterList } from './screens/DeadLetterList.tsx';
 import { Fbe } from './screens/Fbe.tsx';
 import { Integrations } from './screens/Integrations.tsx';
 import { SignIn } from './screens/SignIn.tsx';
-import { Templates } from './screens/Templates.tsx';
+import { TemplateList } from './screens/TemplateList.tsx';
 import { fetchSession, type Session, signOut } from './session.ts';
 import { Link } from './ui/kit.tsx';
 
@@ -36,11 +36,11 @@ function Screen(props: { path: string; query: URLSearchParams }) {
     case '/integrations':
       return <Integrations query={query} />;
     case '/templates':
-      return <Templates query={query} />;
+      return <TemplateList query={query} />;
     case '/conversations':
       return <Conversations query={query} />;
     case '/dead-letters':
-      return <DeadLetters query={query} />;
+      return <DeadLetterList query={query} />;
     case '/api-keys':
       return <ApiKeys />;
     case '/fbe':
