@@ -14,6 +14,9 @@ import {
 import { launchChromium, screenshot } from './browser.ts';
 import { digits, encryptionKeys, type GatewayWorld, startGatewayWorld, until } from './harness.ts';
 
+/** A 1×1 PNG: a customer's picture that the browser must decode. */
+const PNG_1X1 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
@@ -154,8 +157,31 @@ describe('console in headless Chromium against the whole stack', () => {
     expect(reloads).toEqual([]);
     await screenshot(page, 'console-conversations');
 
+    // A picture from the customer, shown through the gateway's media route with the session.
+    const picture = world.sim.media.add({
+      mimeType: 'image/png',
+      data: Buffer.from(PNG_1X1, 'base64'),
+      phoneNumberId: number.phoneNumberId,
+    });
+    world.sim.inboundMessage({
+      phoneNumberId: number.phoneNumberId,
+      customer: { waId: customer, name: 'Sheena' },
+      message: { type: 'image', mediaId: picture.id, mimeType: 'image/png', caption: 'my receipt' },
+    });
+    await page.getByText('my receipt').waitFor({ timeout: 15_000 });
+
     await link.click();
     await heading(`Conversation with ${customer}`).waitFor();
+    const image = page.getByRole('img', { name: 'image from the customer' });
+    await image.waitFor();
+    await until(
+      () =>
+        image.evaluate((img) => {
+          const element = img as unknown as { complete: boolean; naturalWidth: number };
+          return element.complete ? element.naturalWidth : 0;
+        }),
+      (width) => width === 1,
+    );
     await page.getByLabel('Message', { exact: true }).fill('Yes, it ships today.');
     await page.getByRole('button', { name: 'Send' }).click();
     const sent = page.locator('.bubble.out');
@@ -214,6 +240,21 @@ describe('console in headless Chromium against the whole stack', () => {
     await heading('Templates').waitFor();
     await page.getByRole('button', { name: 'Sync now' }).click();
     await page.getByRole('cell', { name: 'order_shipped' }).waitFor();
+
+    // Create one: its variables get example fields; Meta's refusal of a duplicate is shown in place.
+    const create = async () => {
+      await page.getByLabel('Name', { exact: true }).last().fill('delivery_window');
+      await page.getByLabel('Body').fill('Hi {{1}}, we deliver between {{2}}.');
+      await page.getByLabel('Example for {{1}}').fill('Sheena');
+      await page.getByLabel('Example for {{2}}').fill('9 and 11');
+      await page.getByRole('button', { name: 'Submit to Meta' }).click();
+    };
+    await create();
+    await page.getByRole('status').filter({ hasText: 'Template delivery_window submitted' }).waitFor();
+    await page.getByRole('cell', { name: 'delivery_window' }).waitFor();
+    await create();
+    await page.getByRole('alert').filter({ hasText: 'Meta refused the template' }).waitFor();
+    expect(await page.getByLabel('Body').inputValue()).toBe('Hi {{1}}, we deliver between {{2}}.');
     expect(await accessibilityViolations()).toEqual([]);
     await screenshot(page, 'console-templates');
   });
@@ -222,7 +263,15 @@ describe('console in headless Chromium against the whole stack', () => {
     await nav('API keys').click();
     await heading('API keys').waitFor();
     await page.getByRole('cell', { name: 'bootstrap' }).first().waitFor();
+    await page.getByLabel('New key name').fill('CRM sync');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const shown = await page.getByTestId('new-key').textContent();
+    expect(shown).toMatch(/^osk_/);
+    const keys = (await world.call('GET', '/admin/api-keys')).body.items;
+    expect(keys.map((k: { name: string }) => k.name)).toContain('CRM sync');
     await screenshot(page, 'console-api-keys');
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    expect(await page.getByTestId('new-key').count()).toBe(0);
     await nav('FBE installations').click();
     await heading('FBE installations').waitFor();
     await screenshot(page, 'console-fbe', 8_000);
