@@ -70,7 +70,7 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
     trustProxy: deps.trustedProxies?.length ? [...deps.trustedProxies] : false,
     // Room for a 128-character contact id, percent-encoded, in a path (fastify's default is 100;
     // longer segments get 414 before any schema runs); each route's schema bounds its own params.
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
   }).withTypeProvider<ZodTypeProvider>();
   capConnections(app, limits);
   // fastify's own JSON parser (with its prototype-poisoning checks) behind a nesting bound: zod and

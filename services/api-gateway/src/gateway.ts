@@ -21,7 +21,6 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { buildApp } from './app.ts';
-import { CONSOLE_DIR } from './console-dir.ts';
 import { startAdminKeys } from './features/admin-keys/index.ts';
 import {
   type ConsoleSettings,
@@ -214,11 +213,7 @@ export async function startGateway(deps: {
     });
     const quarantine = startQuarantine({ pool });
     const conversations = startConversations({ pool, integrations, logger });
-    const consoleFeature = startConsole({
-      settings: { dir: CONSOLE_DIR, sessionHours: 12, maxStreams: 20, ...settings.console },
-      auth,
-      messageLog: conversations.handlers,
-    });
+    const ui = startConsole({ settings: settings.console, auth, registry, conversations });
     const dlq = startDlq({
       pool,
       kafka,
@@ -237,11 +232,7 @@ export async function startGateway(deps: {
         logger,
         groupId: `${settings.groupId}.inbound`,
         topic: settings.topics.inbound,
-        handlers: {
-          template_status: templates.onTemplateStatus,
-          ...fbe.handlers,
-          ...consoleFeature.handlers,
-        },
+        handlers: { template_status: templates.onTemplateStatus, ...fbe.handlers, ...ui.handlers },
       }),
     );
     onShutdown('stop DLQ mirror', () => dlqMirror.stop());
@@ -281,9 +272,9 @@ export async function startGateway(deps: {
         quarantine: quarantine.routes,
         conversations: conversations.routes,
         media: media.routes,
-        liveUpdates: consoleFeature.adminRoutes,
+        liveUpdates: ui.adminRoutes,
         oauth: oauth.routes,
-        console: consoleFeature.routes,
+        console: ui.routes,
       },
     });
     return { app, registry, pool, producer, graph, integrations, tokenProvider, readiness, shutdownSteps };

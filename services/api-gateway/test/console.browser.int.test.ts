@@ -1,18 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createLogger } from '@omnistream/logger';
-import { testKafka, useTestDatabase } from '@omnistream/testing';
+import { useTestDatabase } from '@omnistream/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sender, settingsFor, startSender, stopSender } from '../../message-sender/test/harness.ts';
-import {
-  APP_SECRET as INGESTOR_APP_SECRET,
-  startIngestor,
-  type TestIngestor,
-} from '../../webhook-ingestor/test/harness.ts';
 import { launchChromium, screenshot } from './browser.ts';
-import { digits, encryptionKeys, type GatewayWorld, startGatewayWorld, until } from './harness.ts';
+import { digits, type GatewayWorld, startGatewayWorld, until } from './harness.ts';
+import { startWholeStack, type WholeStack } from './whole-stack.ts';
 
 /** A 1×1 PNG: a customer's picture that the browser must decode. */
 const PNG_1X1 =
@@ -28,8 +22,7 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 describe('console in headless Chromium against the whole stack', () => {
   const db = useTestDatabase();
   let world: GatewayWorld;
-  let ingestor: TestIngestor;
-  let sender: Sender;
+  let stack: WholeStack;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -49,34 +42,14 @@ describe('console in headless Chromium against the whole stack', () => {
     world.sim.setLimits({ whatsappPerSecond: Infinity, whatsappPairIntervalMs: 1, whatsappPairBurst: 1_000 });
     world.sim.accounts.addWhatsAppNumber({ ...number, tokens });
     baseUrl = await world.gateway.app.listen({ port: 0, host: '127.0.0.1' });
-    const brokers = testKafka().brokers;
-    ingestor = await startIngestor({
-      brokers,
-      topic: world.topics.inbound,
-      pool: db.pool,
-      settings: { encryptionKeys },
-    });
-    const ingestorUrl = await ingestor.app.listen({ port: 0, host: '127.0.0.1' });
-    world.sim.webhooks.configure({
-      webhookUrl: `${ingestorUrl}/webhook/whatsapp`,
-      appSecret: INGESTOR_APP_SECRET,
-      statuses: ['sent', 'delivered', 'read'],
-      delayMs: 50,
-    });
-    sender = await startSender({
-      logger: createLogger({ name: 'message-sender', level: 'silent' }),
-      pool: db.pool,
-      settings: settingsFor(world.sim, brokers, world.topics, { encryptionKeys }),
-    });
+    stack = await startWholeStack(world, db.pool, { statusDelayMs: 50 });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await stopSender(sender);
-    await ingestor?.app.close();
-    await ingestor?.close();
+    await stack?.stop();
     await world?.stop();
   });
 

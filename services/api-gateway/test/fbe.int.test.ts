@@ -465,7 +465,10 @@ describe('Facebook Business Extension (real PostgreSQL, broker and meta-sim)', (
     ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
-    expect(doc.paths['/admin/fbe/{externalBusinessId}/features'].post.security).toEqual([{ adminKey: [] }]);
+    expect(doc.paths['/admin/fbe/{externalBusinessId}/features'].post.security).toEqual([
+      { adminKey: [] },
+      { consoleSession: [] },
+    ]);
     const bare = await world.gateway.app.inject({ method: 'GET', url: '/admin/fbe' });
     expect(bare.statusCode).toBe(401);
   });

@@ -435,7 +435,10 @@ describe('integrations admin API (real PostgreSQL, broker and meta-sim)', () => 
         '/admin/keys/reencrypt',
       ]),
     );
-    expect(doc.paths['/admin/integrations'].post.security).toEqual([{ adminKey: [] }]);
+    expect(doc.paths['/admin/integrations'].post.security).toEqual([
+      { adminKey: [] },
+      { consoleSession: [] },
+    ]);
     expect(doc.paths['/admin/integrations'].post.requestBody).toBeDefined();
     const unauthenticated = await world.gateway.app.inject({ method: 'GET', url: '/admin/integrations' });
     expect(unauthenticated.statusCode).toBe(401);

@@ -606,7 +606,7 @@ describe('POST /admin/messages and GET /admin/messages/:commandId (real PostgreS
   it('documents both routes in the OpenAPI document, behind the admin key', async () => {
     const doc = (await world.gateway.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(doc.paths['/admin/messages'].post.requestBody).toBeDefined();
-    expect(doc.paths['/admin/messages'].post.security).toEqual([{ adminKey: [] }]);
+    expect(doc.paths['/admin/messages'].post.security).toEqual([{ adminKey: [] }, { consoleSession: [] }]);
     expect(doc.paths['/admin/messages/{commandId}'].get).toBeDefined();
     const anonymous = await world.gateway.app.inject({ method: 'POST', url: '/admin/messages', payload: {} });
     expect(anonymous.statusCode).toBe(401);

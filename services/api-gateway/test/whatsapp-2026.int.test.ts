@@ -1,22 +1,10 @@
 import type { DlqRecord, InboundEvent } from '@omnistream/events';
 import { inboundKey } from '@omnistream/events';
-import { createLogger } from '@omnistream/logger';
 import { metaJsonStringify } from '@omnistream/meta-sim';
-import { readMessages, testKafka, useTestDatabase } from '@omnistream/testing';
+import { readMessages, useTestDatabase } from '@omnistream/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sender, settingsFor, startSender, stopSender } from '../../message-sender/test/harness.ts';
-import {
-  APP_SECRET as INGESTOR_APP_SECRET,
-  startIngestor,
-  type TestIngestor,
-} from '../../webhook-ingestor/test/harness.ts';
-import {
-  encryptionKeys,
-  type GatewayWorld,
-  startGatewayWorld,
-  until,
-  whatsAppIntegration,
-} from './harness.ts';
+import { type GatewayWorld, startGatewayWorld, until, whatsAppIntegration } from './harness.ts';
+import { startWholeStack, type WholeStack } from './whole-stack.ts';
 
 /**
  * Meta's 2026 WhatsApp platform end to end: meta-sim plays Meta and a customer who adopted a username
@@ -26,8 +14,7 @@ import {
 describe('WhatsApp usernames and BSUIDs, end to end (ingestor, broker, sender, gateway, meta-sim)', () => {
   const db = useTestDatabase();
   let world: GatewayWorld;
-  let ingestor: TestIngestor;
-  let sender: Sender;
+  let stack: WholeStack;
   let wa: Awaited<ReturnType<typeof whatsAppIntegration>>;
   const bsuid = `US.${Date.now()}${Math.floor(Math.random() * 1e6)}`;
   const customer = { userId: bsuid, username: 'kerry.fisher', name: 'Kerry Fisher' };
@@ -37,32 +24,14 @@ describe('WhatsApp usernames and BSUIDs, end to end (ingestor, broker, sender, g
     world.sim.setLimits({ whatsappPerSecond: Infinity, whatsappPairIntervalMs: 1, whatsappPairBurst: 1_000 });
     world.sim.window.enforce(true);
     wa = await whatsAppIntegration(world);
-    const brokers = testKafka().brokers;
-    ingestor = await startIngestor({
-      brokers,
-      topic: world.topics.inbound,
-      pool: db.pool,
-      settings: { encryptionKeys },
-    });
-    const address = await ingestor.app.listen({ port: 0, host: '127.0.0.1' });
-    world.sim.webhooks.configure({
-      webhookUrl: `${address}/webhook/whatsapp`,
-      appSecret: INGESTOR_APP_SECRET,
-      statuses: ['sent', 'delivered', 'read'],
-      delayMs: 5,
-    });
-    sender = await startSender({
-      logger: createLogger({ name: 'message-sender', level: 'silent' }),
-      pool: db.pool,
-      settings: settingsFor(world.sim, brokers, world.topics, {
-        encryptionKeys,
+    stack = await startWholeStack(world, db.pool, {
+      sender: {
         send: { maxAttempts: 2, minDelayMs: 50, maxDelayMs: 200, reauthWaitMs: 2_000, reauthPollMs: 100 },
-      }),
+      },
     });
   }, 90_000);
   afterAll(async () => {
-    await stopSender(sender);
-    await ingestor?.close();
+    await stack?.stop();
     await world?.stop();
   });
 

@@ -175,5 +175,5 @@ export async function collect(brokers: string[], topics: string[]) {
 }
 
 // Other services' tests start a real sender through this harness, never through ../src.
-export { type Sender, startSender } from '../src/sender.ts';
+export { type Sender, type SenderSettings, startSender } from '../src/sender.ts';
 export { until };

@@ -213,6 +213,20 @@ describe('message-sender killed with SIGKILL mid-run (real process, broker, Post
     const exited = new Promise((r) => first.once('exit', r));
     first.kill('SIGKILL');
     await exited;
+    // A claim statement the sender sent just before it died still commits at PostgreSQL: wait until
+    // no statement of this database is running any more, then read what was in flight.
+    await until(
+      async () =>
+        (
+          await db.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+             WHERE datname = current_database() AND state <> 'idle' AND pid <> pg_backend_pid()`,
+          )
+        ).rows[0]?.n ?? 0,
+      (n) => n === 0,
+      10_000,
+      10,
+    );
     const { rows } = await db.pool.query<{ command_id: string }>(
       `SELECT command_id FROM outbound_messages WHERE status = 'sending' AND command_id = ANY($1)`,
       [cmds.map((c) => c.commandId)],

@@ -40,7 +40,7 @@ export function createGatewayMetrics(deps: {
   const registers = [deps.registry];
   const authFailures = new Counter({
     name: 'omnistream_gateway_admin_auth_failures_total',
-    help: 'Refused admin authentications by reason (missing, malformed, unknown, rate_limited)',
+    help: 'Refused admin authentications by reason (missing, malformed, unknown, rate_limited, session, csrf)',
     labelNames: ['reason'] as const,
     registers,
   });

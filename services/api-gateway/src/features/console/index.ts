@@ -1,3 +1,5 @@
+import type { Registry } from 'prom-client';
+import { CONSOLE_DIR } from '../../console-dir.ts';
 import type { AdminAuthDeps } from '../../shared/admin-auth.ts';
 import type { RegisterRoutes } from '../../shared/feature.ts';
 import type { MessageLogHandlers } from '../conversations/message-log.handler.ts';
@@ -28,16 +30,21 @@ export interface ConsoleSettings {
  * handlers first, so a console fetching after an update finds the message stored.
  */
 export function startConsole(deps: {
-  settings: ConsoleSettings;
+  /** Default: the built console, 12-hour sessions, 20 live update streams. */
+  settings?: Partial<ConsoleSettings> | undefined;
   auth: AdminAuthDeps & { sessions: ConsoleSessionsRepository };
-  messageLog: MessageLogHandlers;
+  /** The conversations feature: its message-log handlers run before the stream is told. */
+  conversations: { handlers: MessageLogHandlers };
+  registry: Registry;
 }): {
   routes: RegisterRoutes;
   adminRoutes: RegisterRoutes;
   handlers: Pick<InboundEventHandlers, 'message' | 'echo' | 'status'>;
 } {
-  const { settings, auth, messageLog } = deps;
-  const live = createLiveUpdates({ maxStreams: settings.maxStreams });
+  const { auth } = deps;
+  const messageLog = deps.conversations.handlers;
+  const settings: ConsoleSettings = { dir: CONSOLE_DIR, sessionHours: 12, maxStreams: 20, ...deps.settings };
+  const live = createLiveUpdates({ maxStreams: settings.maxStreams, registry: deps.registry });
   return {
     routes: (app) => {
       registerConsoleSessionRoutes(app, {

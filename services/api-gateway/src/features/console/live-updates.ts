@@ -1,5 +1,6 @@
 import type { InboundEventOf } from '@omnistream/events';
 import { AppError } from '@omnistream/service-kit';
+import { Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
 import type { AdminApp } from '../../shared/admin-app.ts';
 
@@ -31,8 +32,16 @@ const HEARTBEAT_MS = 20_000;
  * replicas a console hears the events of the partitions its replica reads, and its periodic refresh
  * shows the rest.
  */
-export function createLiveUpdates(deps: { maxStreams: number }): LiveUpdates {
+export function createLiveUpdates(deps: { maxStreams: number; registry?: Registry }): LiveUpdates {
   const streams = new Set<(chunk: string) => void>();
+  new Gauge({
+    name: 'omnistream_gateway_live_streams',
+    help: 'Open live update streams (GET /admin/stream); at most CONSOLE_MAX_STREAMS',
+    registers: deps.registry ? [deps.registry] : [],
+    collect() {
+      this.set(streams.size);
+    },
+  });
   const enders = new Set<() => void>();
   const send = (update: LiveUpdate) => {
     const chunk = `event: ${update.type}\ndata: ${JSON.stringify(update)}\n\n`;
