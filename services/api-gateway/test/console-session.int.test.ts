@@ -19,7 +19,7 @@ describe('console: sessions, CSRF, pages and live updates (real PostgreSQL, brok
       authFailuresPerMinute: 3,
       // X-Forwarded-Proto from the loopback proxy says the browser used HTTPS.
       trustedProxies: ['127.0.0.1'],
-      console: { maxStreams: 2, sessionHours: 2 },
+      console: { maxStreams: 2, sessionHours: 2, heartbeatMs: 200 },
     });
     baseUrl = await world.gateway.app.listen({ port: 0, host: '127.0.0.1' });
   }, 60_000);
@@ -234,6 +234,16 @@ describe('console: sessions, CSRF, pages and live updates (real PostgreSQL, brok
       req.once('error', reject);
     });
   }
+
+  it('ends an open stream once its key is revoked (checked at every heartbeat)', async () => {
+    const created = await world.call('POST', '/admin/api-keys', { name: 'stream key' });
+    const { cookie } = await signIn(created.body.key);
+    const stream = await openStream(cookie);
+    expect(stream.status).toBe(200);
+    await stream.readUntil(': keep-alive');
+    expect((await world.call('DELETE', `/admin/api-keys/${created.body.id}`)).status).toBe(200);
+    await stream.ended;
+  });
 
   it('streams a message and a status of a conversation to an open console; at most CONSOLE_MAX_STREAMS streams', async () => {
     const wa = await whatsAppIntegration(world);

@@ -113,3 +113,16 @@ async function authenticateSession(
   }
   return session;
 }
+
+/**
+ * Whether the credential a request authenticated with still holds (a long-lived request, the live
+ * update stream, asks again now and then): its session is not ended, its key not revoked.
+ */
+export async function credentialStillValid(request: FastifyRequest, deps: AdminAuthDeps): Promise<boolean> {
+  if (request.consoleSession) {
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    return cookie !== undefined && (await deps.sessions?.authenticate(cookie)) != null;
+  }
+  const key = BEARER.exec(request.headers.authorization ?? '')?.[1];
+  return key !== undefined && (await deps.keys.authenticate(key)) !== null;
+}

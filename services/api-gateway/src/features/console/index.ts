@@ -22,6 +22,8 @@ export interface ConsoleSettings {
   sessionHours: number;
   /** CONSOLE_MAX_STREAMS: live update streams open at once. */
   maxStreams: number;
+  /** How often a stream gets a keep-alive and its credential is checked again (default 20 s). */
+  heartbeatMs?: number;
 }
 
 /**
@@ -44,7 +46,12 @@ export function startConsole(deps: {
   const { auth } = deps;
   const messageLog = deps.conversations.handlers;
   const settings: ConsoleSettings = { dir: CONSOLE_DIR, sessionHours: 12, maxStreams: 20, ...deps.settings };
-  const live = createLiveUpdates({ maxStreams: settings.maxStreams, registry: deps.registry });
+  const live = createLiveUpdates({
+    maxStreams: settings.maxStreams,
+    registry: deps.registry,
+    auth,
+    heartbeatMs: settings.heartbeatMs,
+  });
   return {
     routes: (app) => {
       registerConsoleSessionRoutes(app, {

@@ -3,6 +3,7 @@ import { AppError } from '@omnistream/service-kit';
 import { Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
 import type { AdminApp } from '../../shared/admin-app.ts';
+import { type AdminAuthDeps, credentialStillValid } from '../../shared/admin-auth.ts';
 
 /** What the stream tells: something to show changed in a conversation (fetch it again to see it). */
 export type LiveUpdate =
@@ -32,7 +33,14 @@ const HEARTBEAT_MS = 20_000;
  * replicas a console hears the events of the partitions its replica reads, and its periodic refresh
  * shows the rest.
  */
-export function createLiveUpdates(deps: { maxStreams: number; registry?: Registry }): LiveUpdates {
+export function createLiveUpdates(deps: {
+  maxStreams: number;
+  registry?: Registry;
+  /** Checks, at every heartbeat, that the stream's session or key still holds. */
+  auth?: AdminAuthDeps;
+  /** Default 20 s. */
+  heartbeatMs?: number;
+}): LiveUpdates {
   const streams = new Set<(chunk: string) => void>();
   new Gauge({
     name: 'omnistream_gateway_live_streams',
@@ -110,7 +118,21 @@ export function createLiveUpdates(deps: { maxStreams: number; registry?: Registr
           const write = (chunk: string) => {
             res.write(chunk);
           };
-          const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
+          // Every heartbeat also asks whether the session or key still holds: a signed-out session or
+          // a revoked key loses its stream within one interval, on every replica.
+          const heartbeat = setInterval(() => {
+            write(': keep-alive\n\n');
+            if (deps.auth)
+              void credentialStillValid(request, deps.auth).then(
+                (valid) => {
+                  if (!valid) {
+                    request.log.info('live update stream ended: its session or key no longer holds');
+                    end();
+                  }
+                },
+                (err) => request.log.warn({ err }, 'live update stream: could not check its credential'),
+              );
+          }, deps.heartbeatMs ?? HEARTBEAT_MS);
           heartbeat.unref();
           const end = () => {
             clearInterval(heartbeat);
