@@ -150,7 +150,7 @@ describe('admin authentication (real PostgreSQL, broker and meta-sim)', () => {
       expect([200, 302], url).toContain(res.statusCode);
     }
     const doc = (await world.gateway.app.inject({ method: 'GET', url: '/openapi.json' })).json();
-    expect(doc.paths['/admin/api-keys'].post.security).toEqual([{ adminKey: [] }]);
+    expect(doc.paths['/admin/api-keys'].post.security).toEqual([{ adminKey: [] }, { consoleSession: [] }]);
     expect(doc.paths['/admin/api-keys'].post.requestBody).toBeDefined();
   });
 });

@@ -144,7 +144,10 @@ describe('OAuth onboarding (real PostgreSQL, broker and meta-sim over HTTP)', ()
     it('documents the routes in the OpenAPI document, start with the admin key', async () => {
       const doc = (await world.gateway.app.inject({ method: 'GET', url: '/openapi.json' })).json();
       for (const provider of ['instagram', 'messenger']) {
-        expect(doc.paths[`/oauth/${provider}/start`].get.security).toEqual([{ adminKey: [] }]);
+        expect(doc.paths[`/oauth/${provider}/start`].get.security).toEqual([
+          { adminKey: [] },
+          { consoleSession: [] },
+        ]);
         const params = doc.paths[`/oauth/${provider}/callback`].get.parameters.map(
           (p: { name: string }) => p.name,
         );

@@ -134,7 +134,7 @@ describe('spool quarantine admin API: list, retry, drop (real ingestor, gateway,
 
   it('is documented in /openapi.json behind the admin key', async () => {
     const doc = (await world.gateway.app.inject({ method: 'GET', url: '/openapi.json' })).json();
-    expect(doc.paths[BASE].get.security).toEqual([{ adminKey: [] }]);
+    expect(doc.paths[BASE].get.security).toEqual([{ adminKey: [] }, { consoleSession: [] }]);
     expect(Object.keys(doc.paths[`${BASE}/{id}/retry`])).toEqual(['post']);
     expect(Object.keys(doc.paths[`${BASE}/{id}`])).toEqual(['delete']);
   });

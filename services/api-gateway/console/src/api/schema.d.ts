@@ -1218,7 +1218,7 @@ export type paths = {
                                 lastDirection: "in" | "out";
                                 /** Format: date-time */
                                 lastMessageAt: string;
-                                /** @description text or caption of the last message; null for a send */
+                                /** @description text or caption of the last message (a send's text, caption or template name); null when it has none */
                                 lastPreview: string | null;
                                 /** @description the business's sends, and echoes of sends made outside the gateway */
                                 outboundCount: number;
@@ -1295,7 +1295,7 @@ export type paths = {
                                 };
                                 /** @description wamid / mid; null for a send not yet accepted by Meta */
                                 metaMessageId: string | null;
-                                /** @description text or caption, at most 500 characters; null for a send */
+                                /** @description text or caption, at most 500 characters; a send's text, caption, template name or interactive body; null when it has none (and for sends recorded before 014_outbound_preview) */
                                 preview: string | null;
                                 /**
                                  * @description sends only

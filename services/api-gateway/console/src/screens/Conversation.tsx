@@ -18,6 +18,7 @@ const STATUS_RANK: Record<string, number> = {
   played: 5,
 };
 const IN_FLIGHT = new Set(['queued', 'sending']);
+const HIDDEN = new Set(['mark_read', 'sender_action']);
 /** WhatsApp's customer service window (docs/meta-platform.md): free-form replies within 24 h of the customer's last message. */
 const WINDOW_MS = 24 * 3_600_000;
 
@@ -70,14 +71,33 @@ export function Conversation(props: { integrationId: string; contactId: string }
     () => must(api.GET('/admin/integrations/{id}', { params: { path: { id: integrationId } } })),
     [integrationId],
   );
-  const messages = useLoad(async () => {
-    const page = await must(
+  const fetchPage = (cursor?: string) =>
+    must(
       api.GET('/admin/integrations/{id}/conversations/{contactId}/messages', {
-        params: { path: { id: integrationId, contactId }, query: { limit: 100 } },
+        params: {
+          path: { id: integrationId, contactId },
+          query: { limit: 100, ...(cursor ? { cursor } : {}) },
+        },
       }),
     );
-    return [...page.items].reverse();
+  // Older pages the admin asked for, kept when the newest page is fetched again.
+  const [older, setOlder] = useState<{ items: Message[]; cursor: string | null; loaded: boolean }>({
+    items: [],
+    cursor: null,
+    loaded: false,
+  });
+  const messages = useLoad(async () => {
+    const page = await fetchPage();
+    setOlder((o) => (o.loaded ? o : { ...o, cursor: page.nextCursor }));
+    // Read receipts and typing indicators are sends too, but nothing a conversation shows.
+    return [...page.items].reverse().filter((m) => !HIDDEN.has(m.type));
   }, [integrationId, contactId]);
+  const loadOlder = async () => {
+    if (!older.cursor) return;
+    const page = await fetchPage(older.cursor);
+    const items = [...page.items].reverse().filter((m) => !HIDDEN.has(m.type));
+    setOlder({ items: [...items, ...older.items], cursor: page.nextCursor, loaded: true });
+  };
   const [pending, setPending] = useState<{ messageId: string; status: string; tries: number }>();
 
   useLiveEvent((u) => {
@@ -86,7 +106,8 @@ export function Conversation(props: { integrationId: string; contactId: string }
     void messages.reload();
   });
 
-  const items = messages.data ?? [];
+  const shown = new Set((messages.data ?? []).map((m) => m.id));
+  const items = [...older.items.filter((m) => !shown.has(m.id)), ...(messages.data ?? [])];
   // A status announced but not shown yet: fetch again (5 tries, 300 ms apart).
   useEffect(() => {
     if (!pending) return;
@@ -126,6 +147,11 @@ export function Conversation(props: { integrationId: string; contactId: string }
         </p>
       ) : null}
       {messages.error ? <Notice kind="error">{messages.error}</Notice> : null}
+      {older.cursor ? (
+        <button type="button" onClick={loadOlder}>
+          Show older messages
+        </button>
+      ) : null}
       <ol class="thread" aria-label="Messages, oldest first" aria-live="polite">
         {items.map((m) => (
           <Bubble key={m.id} message={m} />

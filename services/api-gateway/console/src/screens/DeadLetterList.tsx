@@ -83,7 +83,14 @@ export function DeadLetterList(props: { query: URLSearchParams }) {
     if (!extra.cursor) return;
     const page = await must(
       api.GET('/admin/dlq', {
-        params: { query: { limit: 50, cursor: extra.cursor, ...(replayed ? { replayed } : {}) } },
+        params: {
+          query: {
+            limit: 50,
+            cursor: extra.cursor,
+            ...(replayed ? { replayed } : {}),
+            ...(errorCode ? { errorCode } : {}),
+          },
+        },
       }),
     );
     setExtra({ items: [...extra.items, ...page.items], cursor: page.nextCursor });

@@ -14,9 +14,14 @@ export function TemplateList(props: { query: URLSearchParams }) {
   const { list, items, chosen } = useIntegrationChoice(query, 'whatsapp');
   const status = query.get('status') ?? '';
   const name = query.get('name') ?? '';
+  const language = query.get('language') ?? '';
   const category = query.get('category') ?? '';
   const [more, setMore] = useState<{ items: Template[]; cursor: string | null }>({ items: [], cursor: null });
-  const filters = { ...(status ? { status } : {}), ...(name ? { name } : {}) };
+  const filters = {
+    ...(status ? { status } : {}),
+    ...(name ? { name } : {}),
+    ...(language ? { language } : {}),
+  };
   const templates = useLoad(async () => {
     if (!chosen) return undefined;
     const page = await must(
@@ -26,7 +31,7 @@ export function TemplateList(props: { query: URLSearchParams }) {
     );
     setMore({ items: [], cursor: page.nextCursor });
     return page;
-  }, [chosen?.id, status, name]);
+  }, [chosen?.id, status, name, language]);
   const sync = useAction();
   const [notice, setNotice] = useState<string>();
 
@@ -44,7 +49,7 @@ export function TemplateList(props: { query: URLSearchParams }) {
         api.POST('/admin/integrations/{id}/templates/sync', { params: { path: { id: chosen.id } } }),
       );
       setNotice(
-        `Synced from Meta: ${r.total} templates (${r.added} new, ${r.updated} changed, ${r.removed} removed).`,
+        `Synced from Meta: ${r.total} templates (${r.added} new, ${r.updated} changed, ${r.unchanged} unchanged, ${r.removed} removed).`,
       );
     });
     if (ok) await templates.reload();

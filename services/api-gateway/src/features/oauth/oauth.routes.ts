@@ -94,7 +94,7 @@ export function registerOauthRoutes(app: AdminApp, deps: OauthRouteDeps & { auth
             description:
               "302 to Meta's dialog by default; with `Accept: application/json` the URL is answered " +
               'instead. The authorization must be completed within 10 minutes, once.',
-            security: [{ adminKey: [] }],
+            security: [{ adminKey: [] }, { consoleSession: [] }],
             response: { 200: StartAnswer },
           },
         },
