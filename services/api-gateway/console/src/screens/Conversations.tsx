@@ -1,39 +1,27 @@
-import { useState } from 'preact/hooks';
-import { api, must, type Ok } from '../api/client.ts';
+import { api, must } from '../api/client.ts';
 import { useLiveEvent } from '../live.ts';
-import { Link, Notice, PageHeader, Table, useLoad, When } from '../ui/kit.tsx';
+import { Link, Notice, PageHeader, Table, When } from '../ui/kit.tsx';
+import { LoadMore, usePaged } from '../ui/paged.tsx';
 import { IntegrationSelect, useIntegrationChoice } from './integration-picker.tsx';
 
 /** Recent conversations of an integration, newest first; a new message moves its conversation up. */
 export function Conversations(props: { query: URLSearchParams }) {
   const { list, items, chosen } = useIntegrationChoice(props.query);
-  const [more, setMore] = useState<{ cursor: string | null; extra: Conversation[] }>({
-    cursor: null,
-    extra: [],
-  });
-  const page = useLoad(async () => {
-    if (!chosen) return undefined;
-    const data = await must(
-      api.GET('/admin/integrations/{id}/conversations', {
-        params: { path: { id: chosen.id }, query: { limit: 50 } },
-      }),
-    );
-    setMore({ cursor: data.nextCursor, extra: [] });
-    return data;
-  }, [chosen?.id]);
+  const page = usePaged(
+    async (cursor) => {
+      if (!chosen) return undefined;
+      return must(
+        api.GET('/admin/integrations/{id}/conversations', {
+          params: { path: { id: chosen.id }, query: { limit: 50, ...(cursor ? { cursor } : {}) } },
+        }),
+      );
+    },
+    [chosen?.id],
+  );
   useLiveEvent((update) => {
     if (update.integrationId === chosen?.id) void page.reload();
   });
-  const loadMore = async () => {
-    if (!chosen || !more.cursor) return;
-    const data = await must(
-      api.GET('/admin/integrations/{id}/conversations', {
-        params: { path: { id: chosen.id }, query: { limit: 50, cursor: more.cursor } },
-      }),
-    );
-    setMore({ cursor: data.nextCursor, extra: [...more.extra, ...data.items] });
-  };
-  const rows = [...(page.data?.items ?? []), ...more.extra];
+  const rows = page.items;
 
   return (
     <section>
@@ -76,13 +64,7 @@ export function Conversations(props: { query: URLSearchParams }) {
           ))}
         </Table>
       ) : null}
-      {more.cursor ? (
-        <button type="button" onClick={loadMore}>
-          Load more
-        </button>
-      ) : null}
+      <LoadMore paged={page} />
     </section>
   );
 }
-
-type Conversation = Ok<'/admin/integrations/{id}/conversations', 'get'>['items'][number];

@@ -2,7 +2,8 @@ import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, must, type Ok } from '../api/client.ts';
 import { navigate } from '../router.ts';
-import { Badge, Field, Notice, PageHeader, Table, useAction, useLoad, When } from '../ui/kit.tsx';
+import { Badge, Field, Notice, PageHeader, Table, useAction, When } from '../ui/kit.tsx';
+import { LoadMore, usePaged } from '../ui/paged.tsx';
 
 type Letter = Ok<'/admin/dlq', 'get'>['items'][number];
 type Replay = Ok<'/admin/dlq/replay', 'post'>;
@@ -40,23 +41,27 @@ export function DeadLetterList(props: { query: URLSearchParams }) {
   const replayed =
     query.get('replayed') === 'true' ? 'true' : query.get('replayed') === 'all' ? undefined : 'false';
   const errorCode = query.get('errorCode') ?? '';
-  const [extra, setExtra] = useState<{ items: Letter[]; cursor: string | null }>({ items: [], cursor: null });
-  const list = useLoad(async () => {
-    const page = await must(
-      api.GET('/admin/dlq', {
-        params: {
-          query: { limit: 50, ...(replayed ? { replayed } : {}), ...(errorCode ? { errorCode } : {}) },
-        },
-      }),
-    );
-    setExtra({ items: [], cursor: page.nextCursor });
-    return page;
-  }, [replayed, errorCode]);
+  const list = usePaged(
+    (cursor) =>
+      must(
+        api.GET('/admin/dlq', {
+          params: {
+            query: {
+              limit: 50,
+              ...(replayed ? { replayed } : {}),
+              ...(errorCode ? { errorCode } : {}),
+              ...(cursor ? { cursor } : {}),
+            },
+          },
+        }),
+      ),
+    [replayed, errorCode],
+  );
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [open, setOpen] = useState<Set<number>>(new Set());
   const [outcome, setOutcome] = useState<Replay>();
   const replay = useAction();
-  const rows = [...(list.data?.items ?? []), ...extra.items];
+  const rows = list.items;
 
   const setFilter = (key: string, value: string) => {
     const next = new URLSearchParams(query);
@@ -78,22 +83,6 @@ export function DeadLetterList(props: { query: URLSearchParams }) {
       setSelected(new Set());
       await list.reload();
     }
-  };
-  const loadMore = async () => {
-    if (!extra.cursor) return;
-    const page = await must(
-      api.GET('/admin/dlq', {
-        params: {
-          query: {
-            limit: 50,
-            cursor: extra.cursor,
-            ...(replayed ? { replayed } : {}),
-            ...(errorCode ? { errorCode } : {}),
-          },
-        },
-      }),
-    );
-    setExtra({ items: [...extra.items, ...page.items], cursor: page.nextCursor });
   };
   const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
 
@@ -221,11 +210,7 @@ export function DeadLetterList(props: { query: URLSearchParams }) {
           );
         })}
       </Table>
-      {extra.cursor ? (
-        <button type="button" onClick={loadMore}>
-          Load more
-        </button>
-      ) : null}
+      <LoadMore paged={list} />
     </section>
   );
 }

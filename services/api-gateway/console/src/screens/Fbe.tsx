@@ -1,8 +1,9 @@
 import { Fragment } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, must } from '../api/client.ts';
 import type { paths } from '../api/schema.d.ts';
 import { Badge, Field, Notice, PageHeader, Table, useAction, useLoad, When } from '../ui/kit.tsx';
+import { LoadMore, usePaged } from '../ui/paged.tsx';
 
 type Installation =
   paths['/admin/fbe']['get']['responses'][200]['content']['application/json']['items'][number];
@@ -84,26 +85,19 @@ function Features(props: { installation: Installation }) {
 /** Facebook Business Extension installations: read-only, with reconcile and system-user token actions. */
 export function Fbe() {
   const [status, setStatus] = useState<'' | 'installed' | 'uninstalled'>('installed');
-  const list = useLoad(
-    () => must(api.GET('/admin/fbe', { params: { query: { limit: 50, ...(status ? { status } : {}) } } })),
+  const list = usePaged(
+    (cursor) =>
+      must(
+        api.GET('/admin/fbe', {
+          params: { query: { limit: 50, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) } },
+        }),
+      ),
     [status],
   );
-  const [more, setMore] = useState<{ items: Installation[]; cursor: string | null }>();
-  useEffect(() => setMore(undefined), [list.data]);
-  const items = [...(list.data?.items ?? []), ...(more?.items ?? [])];
-  const cursor = more ? more.cursor : (list.data?.nextCursor ?? null);
+  const { items } = list;
   const [open, setOpen] = useState<string>();
   const [outcome, setOutcome] = useState<string>();
-  const paging = useAction();
   const action = useAction();
-
-  const loadMore = () =>
-    paging.run(async () => {
-      if (!cursor) return;
-      const query = { limit: 50, cursor, ...(status ? { status } : {}) };
-      const page = await must(api.GET('/admin/fbe', { params: { query } }));
-      setMore({ items: [...(more?.items ?? []), ...page.items], cursor: page.nextCursor });
-    });
 
   const reconcile = async (f: Installation) => {
     setOutcome(undefined);
@@ -238,14 +232,7 @@ export function Fbe() {
           );
         })}
       </Table>
-      {paging.error ? <Notice kind="error">{paging.error}</Notice> : null}
-      {cursor ? (
-        <p>
-          <button type="button" disabled={paging.busy} onClick={loadMore}>
-            {paging.busy ? 'Loading…' : 'Load more'}
-          </button>
-        </p>
-      ) : null}
+      <LoadMore paged={list} />
     </section>
   );
 }

@@ -124,21 +124,7 @@ export function ConnectWhatsApp(props: { onCreated: (result: Checked) => void })
               />
             )}
           </Field>
-          <Field label="Access token" hint={TOKEN_HINT}>
-            {(id, describedBy) => (
-              <input
-                id={id}
-                type="password"
-                autoComplete="off"
-                value={token}
-                required
-                minLength={16}
-                maxLength={4096}
-                aria-describedby={describedBy}
-                onInput={(e) => setToken(e.currentTarget.value)}
-              />
-            )}
-          </Field>
+          <TokenField label="Access token" hint={TOKEN_HINT} value={token} onInput={setToken} />
           <Field
             label="Token type"
             hint="System user tokens do not expire; the temporary token of API Setup is a user token (24 hours)."
@@ -195,21 +181,7 @@ export function RotateToken(props: {
 
   return (
     <form class="inline-form" onSubmit={submit} aria-label={`Rotate the token of ${labelOf(i)}`}>
-      <Field label="New token" error={rotate.error}>
-        {(id, describedBy) => (
-          <input
-            id={id}
-            type="password"
-            autoComplete="off"
-            value={token}
-            required
-            minLength={16}
-            maxLength={4096}
-            aria-describedby={describedBy}
-            onInput={(e) => setToken(e.currentTarget.value)}
-          />
-        )}
-      </Field>
+      <TokenField label="New token" error={rotate.error} value={token} onInput={setToken} />
       <Field label="Expires (optional)" hint="Leave empty for a token that does not expire.">
         {(id, describedBy) => (
           <input
@@ -241,5 +213,32 @@ export function RotateToken(props: {
         Cancel
       </button>
     </form>
+  );
+}
+
+/** A token input: never echoed, never offered to the browser's password manager. */
+function TokenField(props: {
+  label: string;
+  hint?: string;
+  error?: string | undefined;
+  value: string;
+  onInput: (value: string) => void;
+}) {
+  return (
+    <Field label={props.label} hint={props.hint} error={props.error}>
+      {(id, describedBy) => (
+        <input
+          id={id}
+          type="password"
+          autoComplete="off"
+          value={props.value}
+          required
+          minLength={16}
+          maxLength={4096}
+          aria-describedby={describedBy}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+        />
+      )}
+    </Field>
   );
 }

@@ -1,9 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import { Fragment } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, errorText, must } from '../api/client.ts';
 import { navigate } from '../router.ts';
-import { Badge, Field, Link, Notice, PageHeader, Table, useAction, useLoad, When } from '../ui/kit.tsx';
+import { Badge, Field, Link, Notice, PageHeader, Table, useAction, When } from '../ui/kit.tsx';
+import { LoadMore, usePaged } from '../ui/paged.tsx';
 import {
   accountOf,
   type Checked,
@@ -52,18 +53,19 @@ export function Integrations(props: { query: URLSearchParams }) {
   const status = pick(STATUSES, props.query.get('status'));
   const filter = { channel, connectionStatus, status };
 
-  const list = useLoad(
-    () => must(api.GET('/admin/integrations', { params: { query: { ...filter, limit: 50 } } })),
+  const list = usePaged(
+    (cursor) =>
+      must(
+        api.GET('/admin/integrations', {
+          params: { query: { ...filter, limit: 50, ...(cursor ? { cursor } : {}) } },
+        }),
+      ),
     [channel, connectionStatus, status],
   );
-  const [more, setMore] = useState<{ items: Integration[]; cursor: string | null }>();
-  useEffect(() => setMore(undefined), [list.data]);
-  const items = [...(list.data?.items ?? []), ...(more?.items ?? [])];
-  const cursor = more ? more.cursor : (list.data?.nextCursor ?? null);
+  const { items } = list;
 
   const [outcome, setOutcome] = useState<Outcome>();
   const [rotating, setRotating] = useState<string>();
-  const paging = useAction();
   const action = useAction();
   const oauth = useAction();
 
@@ -73,15 +75,6 @@ export function Integrations(props: { query: URLSearchParams }) {
     const qs = next.toString();
     navigate(`/integrations${qs ? `?${qs}` : ''}`, { replace: true });
   };
-
-  const loadMore = () =>
-    paging.run(async () => {
-      if (!cursor) return;
-      const page = await must(
-        api.GET('/admin/integrations', { params: { query: { ...filter, limit: 50, cursor } } }),
-      );
-      setMore({ items: [...(more?.items ?? []), ...page.items], cursor: page.nextCursor });
-    });
 
   const verify = async (i: Integration) => {
     setOutcome(undefined);
@@ -241,14 +234,7 @@ export function Integrations(props: { query: URLSearchParams }) {
           );
         })}
       </Table>
-      {paging.error ? <Notice kind="error">{paging.error}</Notice> : null}
-      {cursor ? (
-        <p>
-          <button type="button" disabled={paging.busy} onClick={loadMore}>
-            {paging.busy ? 'Loading…' : 'Load more'}
-          </button>
-        </p>
-      ) : null}
+      <LoadMore paged={list} />
       <ConnectWhatsApp onCreated={created} />
     </section>
   );

@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
-import { api, must, type Ok } from '../api/client.ts';
+import { api, must } from '../api/client.ts';
 import { navigate } from '../router.ts';
-import { Badge, Field, Link, Notice, PageHeader, Table, useAction, useLoad, When } from '../ui/kit.tsx';
+import { Badge, Field, Link, Notice, PageHeader, Table, useAction, When } from '../ui/kit.tsx';
+import { LoadMore, usePaged } from '../ui/paged.tsx';
 import { IntegrationSelect, useIntegrationChoice } from './integration-picker.tsx';
 import { TemplateCreate } from './TemplateCreate.tsx';
 
-type Template = Ok<'/admin/integrations/{id}/templates', 'get'>['items'][number];
 const STATUSES = ['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED', 'IN_APPEAL'];
 
 /** A WhatsApp number's templates: filters, "Sync now" and a form to create one. */
@@ -16,22 +16,25 @@ export function TemplateList(props: { query: URLSearchParams }) {
   const name = query.get('name') ?? '';
   const language = query.get('language') ?? '';
   const category = query.get('category') ?? '';
-  const [more, setMore] = useState<{ items: Template[]; cursor: string | null }>({ items: [], cursor: null });
   const filters = {
     ...(status ? { status } : {}),
     ...(name ? { name } : {}),
     ...(language ? { language } : {}),
   };
-  const templates = useLoad(async () => {
-    if (!chosen) return undefined;
-    const page = await must(
-      api.GET('/admin/integrations/{id}/templates', {
-        params: { path: { id: chosen.id }, query: { limit: 100, ...filters } },
-      }),
-    );
-    setMore({ items: [], cursor: page.nextCursor });
-    return page;
-  }, [chosen?.id, status, name, language]);
+  const templates = usePaged(
+    async (cursor) => {
+      if (!chosen) return undefined;
+      return must(
+        api.GET('/admin/integrations/{id}/templates', {
+          params: {
+            path: { id: chosen.id },
+            query: { limit: 100, ...filters, ...(cursor ? { cursor } : {}) },
+          },
+        }),
+      );
+    },
+    [chosen?.id, status, name, language],
+  );
   const sync = useAction();
   const [notice, setNotice] = useState<string>();
 
@@ -54,18 +57,7 @@ export function TemplateList(props: { query: URLSearchParams }) {
     });
     if (ok) await templates.reload();
   };
-  const loadMore = async () => {
-    if (!chosen || !more.cursor) return;
-    const page = await must(
-      api.GET('/admin/integrations/{id}/templates', {
-        params: { path: { id: chosen.id }, query: { limit: 100, cursor: more.cursor, ...filters } },
-      }),
-    );
-    setMore({ items: [...more.items, ...page.items], cursor: page.nextCursor });
-  };
-  const rows = [...(templates.data?.items ?? []), ...more.items].filter(
-    (t) => !category || t.category === category,
-  );
+  const rows = templates.items.filter((t) => !category || t.category === category);
 
   return (
     <section>
@@ -146,11 +138,7 @@ export function TemplateList(props: { query: URLSearchParams }) {
               </tr>
             ))}
           </Table>
-          {more.cursor ? (
-            <button type="button" onClick={loadMore}>
-              Load more
-            </button>
-          ) : null}
+          <LoadMore paged={templates} />
           <TemplateCreate
             integrationId={chosen.id}
             onCreated={(t) => {
