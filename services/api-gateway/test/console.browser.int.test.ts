@@ -215,6 +215,14 @@ describe('console in headless Chromium against the whole stack', () => {
     await heading('Templates').waitFor();
     await page.getByRole('button', { name: 'Sync now' }).click();
     await page.getByRole('cell', { name: 'order_shipped' }).waitFor();
+    // A filter by language (the admin API's) that nothing matches, then cleared.
+    await page.getByLabel('Language', { exact: true }).first().fill('pt_BR');
+    await page.getByLabel('Language', { exact: true }).first().press('Enter');
+    await page.getByText('No templates match.').waitFor();
+    expect(page.url()).toContain('language=pt_BR');
+    await page.getByLabel('Language', { exact: true }).first().fill('');
+    await page.getByLabel('Language', { exact: true }).first().press('Tab');
+    await page.getByRole('cell', { name: 'order_shipped' }).waitFor();
 
     // Create one: its variables get example fields; Meta's refusal of a duplicate is shown in place.
     const create = async () => {

@@ -115,6 +115,16 @@ export function TemplateList(props: { query: URLSearchParams }) {
                 />
               )}
             </Field>
+            <Field label="Language" hint="e.g. en_US">
+              {(id, describedBy) => (
+                <input
+                  id={id}
+                  value={language}
+                  aria-describedby={describedBy}
+                  onChange={(e) => setFilter('language', e.currentTarget.value.trim())}
+                />
+              )}
+            </Field>
           </div>
           {templates.error ? <Notice kind="error">{templates.error}</Notice> : null}
           <Table
